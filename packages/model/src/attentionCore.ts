@@ -1,0 +1,49 @@
+// Causal softmax attention between tokens: softmax(Q·Kᵀ/√hd + mask)·V per head.
+// On wasm, batched matMuls fall off the fast path, so there each (batch, head) pair runs as
+// plain 2-D matMuls; other backends use one batched matMul.
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import { matMul2d, matMulBT } from '@tokenformer/pattention';
+
+/**
+ * Additive causal mask [Tq, Tk]: query i (absolute position offset + i) sees keys 0..offset+i.
+ * A large negative number rather than -Infinity keeps masked rows free of NaN on every backend.
+ */
+export function causalMask(tq: number, tk: number, offset: number): Tensor2D {
+  const data = new Float32Array(tq * tk);
+  for (let i = 0; i < tq; i++) {
+    for (let j = offset + i + 1; j < tk; j++) data[i * tk + j] = -1e9;
+  }
+  return tf.tensor2d(data, [tq, tk]);
+}
+
+function batched(q: Tensor, k: Tensor, v: Tensor, mask: Tensor2D, scale: number): Tensor {
+  const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), scale), mask); // [B, H, Tq, Tk]
+  return tf.matMul(tf.softmax(scores, -1), v); // [B, H, Tq, hd]
+}
+
+function perHead(q: Tensor, k: Tensor, v: Tensor, mask: Tensor2D, scale: number): Tensor {
+  const [B, H, Tq, hd] = q.shape as [number, number, number, number];
+  const Tk = k.shape[2]!;
+  const qs = tf.unstack(tf.reshape(q, [B * H, Tq, hd])); // (B·H) × [Tq, hd]
+  const ks = tf.unstack(tf.reshape(k, [B * H, Tk, hd])); // (B·H) × [Tk, hd]
+  const vs = tf.unstack(tf.reshape(v, [B * H, Tk, hd])); // (B·H) × [Tk, hd]
+  const outs = qs.map((qi, i) => {
+    const scores = tf.add(tf.mul(matMulBT(qi as Tensor2D, ks[i] as Tensor2D), scale), mask); // [Tq, Tk]
+    return matMul2d(tf.softmax(scores, -1) as Tensor2D, vs[i] as Tensor2D); // [Tq, hd]
+  });
+  return tf.reshape(tf.stack(outs), [B, H, Tq, hd]); // [B, H, Tq, hd]
+}
+
+/**
+ * q [B, H, Tq, hd], k and v [B, H, Tk, hd], queries at absolute positions offset .. offset+Tq-1
+ * → [B, H, Tq, hd]. Scale 1/√hd (flash-attn's default, as the official code). The caller disposes.
+ */
+export function causalAttention(q: Tensor, k: Tensor, v: Tensor, offset: number): Tensor {
+  return tf.tidy(() => {
+    const hd = q.shape[3]!;
+    const mask = causalMask(q.shape[2]!, k.shape[2]!, offset); // [Tq, Tk]
+    const scale = 1 / Math.sqrt(hd);
+    return tf.getBackend() === 'wasm' ? perHead(q, k, v, mask, scale) : batched(q, k, v, mask, scale);
+  });
+}

@@ -1,0 +1,66 @@
+// A checkpoint in memory: config.json text + model.safetensors bytes ↔ a TokenFormer.
+// Browser-safe (no fs); the Node directory functions live in ./node.ts.
+import * as tf from '@tensorflow/tfjs-core';
+import { configFromJson, configToJson } from './configJson.js';
+import { CheckpointError } from './errors.js';
+import { TokenFormer, tensorShapes } from './model.js';
+import { parseSafetensors, serializeSafetensors, toFloat32 } from './safetensors.js';
+
+export interface CheckpointBytes {
+  /** config.json's text. */
+  config: string;
+  /** model.safetensors' bytes. */
+  weights: Uint8Array;
+}
+
+/** Serialises a model's config and weights (reads every variable back from the backend). */
+export async function serializeCheckpoint(model: TokenFormer): Promise<CheckpointBytes> {
+  const tensors = [];
+  for (const [name, variable] of model.namedWeights()) {
+    tensors.push({ name, shape: variable.shape, data: (await variable.data()) as Float32Array });
+  }
+  return {
+    config: `${JSON.stringify(configToJson(model.config), null, 2)}\n`,
+    weights: serializeSafetensors(tensors, { format: 'pt' }),
+  };
+}
+
+/**
+ * Builds a model from config.json (text or object) and model.safetensors bytes. Every tensor the
+ * config needs must be present with its shape, and no other; F32, F16, BF16 and F64 are accepted.
+ */
+export function deserializeCheckpoint(config: string | unknown, weights: Uint8Array): TokenFormer {
+  const resolved = configFromJson(config);
+  const file = parseSafetensors(weights);
+  const shapes = tensorShapes(resolved);
+  for (const name of file.tensors.keys()) {
+    if (!shapes.has(name)) throw new CheckpointError(`model.safetensors has tensor ${name}, which the config does not use`);
+  }
+  const initial = new Map<string, tf.Tensor>();
+  try {
+    for (const [name, shape] of shapes) {
+      const entry = file.tensors.get(name);
+      if (!entry) throw new CheckpointError(`model.safetensors lacks tensor ${name} [${shape}]`);
+      if (entry.shape.length !== shape.length || entry.shape.some((s, i) => s !== shape[i])) {
+        throw new CheckpointError(`tensor ${name} has shape [${entry.shape}], config.json needs [${shape}]`);
+      }
+      initial.set(name, tf.tensor(toFloat32(entry, name), shape, 'float32'));
+    }
+    return new TokenFormer(resolved, { weights: initial });
+  } finally {
+    for (const t of initial.values()) t.dispose();
+  }
+}
+
+/** Loads `config.json` and `model.safetensors` from a directory URL (browser or any fetch). */
+export async function loadCheckpointFromUrl(baseUrl: string, fetchImpl: typeof fetch = fetch): Promise<TokenFormer> {
+  const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  const get = async (file: string) => {
+    const res = await fetchImpl(new URL(file, base).toString());
+    if (!res.ok) throw new CheckpointError(`GET ${base}${file} failed: ${res.status} ${res.statusText}`);
+    return res;
+  };
+  const config = await (await get('config.json')).text();
+  const weights = new Uint8Array(await (await get('model.safetensors')).arrayBuffer());
+  return deserializeCheckpoint(config, weights);
+}

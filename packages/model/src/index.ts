@@ -1,0 +1,27 @@
+// @tokenformer/model: browser-safe entry (no fs). Node checkpoint directories: '@tokenformer/model/node'.
+export { TokenFormer, tensorShapes, type TokenFormerOptions, type ForwardOptions, type LossOptions } from './model.js';
+export {
+  createConfig, validateConfig, padVocabSize, countParams, headDim, rotaryDims, CONFIG_FORMAT, SLOT_NAMES,
+  type TokenFormerConfig, type UniformConfigArgs, type LayerSlots, type PattentionSlot, type SlotName,
+} from './config.js';
+export { preset, PRESET_NAMES, type PresetName } from './presets.js';
+export { configToJson, configFromJson } from './configJson.js';
+export { KVCache, type LayerCache } from './kvCache.js';
+export { generate, type GenerateOptions } from './generate.js';
+export { sampleToken, argmax, type SamplingOptions } from './sampling.js';
+export { mulberry32 } from './random.js';
+export { type IdsInput } from './ids.js';
+export { pattentionPrefix } from './block.js';
+export { layerNorm } from './layerNorm.js';
+export { applyRotary, rotaryTables, type RotaryTables } from './rotary.js';
+export { embeddingLookup, pickAlongRows } from './embedding.js';
+export { tokenCrossEntropy, meanCrossEntropy } from './loss.js';
+export { causalAttention } from './attentionCore.js';
+export {
+  parseSafetensors, serializeSafetensors, toFloat32, MAX_HEADER_BYTES,
+  type SafetensorsDtype, type SafetensorsEntry, type SafetensorsFile, type TensorToWrite,
+} from './safetensors.js';
+export { serializeCheckpoint, deserializeCheckpoint, loadCheckpointFromUrl, type CheckpointBytes } from './checkpoint.js';
+export {
+  TokenFormerError, ConfigError, InputError, SafetensorsError, CheckpointError, GenerationError,
+} from './errors.js';

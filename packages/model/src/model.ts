@@ -1,0 +1,219 @@
+// The TokenFormer language model (official GPT-NeoX TokenFormer): tied word embeddings, L blocks,
+// a parametric final LayerNorm, logits through the embedding matrix.
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor2D, Variable } from '@tensorflow/tfjs-core';
+import { TokenFormerBlock, pattentionPrefix, type InitialWeights } from './block.js';
+import { countParams, rotaryDims, SLOT_NAMES, validateConfig, type TokenFormerConfig } from './config.js';
+import { embeddingLookup } from './embedding.js';
+import { CheckpointError, InputError, TokenFormerError } from './errors.js';
+import { toIdsTensor, type IdsInput } from './ids.js';
+import type { KVCache } from './kvCache.js';
+import { layerNorm } from './layerNorm.js';
+import { meanCrossEntropy, tokenCrossEntropy } from './loss.js';
+import { matMulBT } from '@tokenformer/pattention';
+import { rotaryTables, type RotaryTables } from './rotary.js';
+import { generate, type GenerateOptions } from './generate.js';
+
+export interface TokenFormerOptions {
+  /** Seed of the initialisers; unseeded when absent. */
+  seed?: number;
+  /** Initial values by our tensor names (see `tensorShapes`); the model keeps its own copies. */
+  weights?: InitialWeights;
+}
+
+export interface ForwardOptions {
+  /** Decode incrementally: reads and extends this cache; positions continue from its length. */
+  cache?: KVCache;
+}
+
+export interface LossOptions {
+  /** Targets equal to this are skipped (torch's default, -100). */
+  ignoreIndex?: number;
+}
+
+/** Every tensor of a model with its shape, by our stable names (the safetensors keys). */
+export function tensorShapes(config: TokenFormerConfig): Map<string, number[]> {
+  const shapes = new Map<string, number[]>();
+  const d = config.hiddenSize;
+  shapes.set('wordEmbeddings', [config.vocabSize, d]);
+  config.layers.forEach((slots, i) => {
+    for (const slot of SLOT_NAMES) {
+      const n = slots[slot].paramTokenNum;
+      shapes.set(`${pattentionPrefix(i, slot)}.keyParamTokens`, [n, d]);
+      shapes.set(`${pattentionPrefix(i, slot)}.valueParamTokens`, [n, d]);
+    }
+  });
+  shapes.set('finalNorm.weight', [d]);
+  shapes.set('finalNorm.bias', [d]);
+  return shapes;
+}
+
+function checkWeights(config: TokenFormerConfig, weights: InitialWeights): void {
+  const shapes = tensorShapes(config);
+  for (const [name, shape] of shapes) {
+    const w = weights.get(name);
+    if (!w) throw new CheckpointError(`weights lack tensor ${name} [${shape}]`);
+    if (w.shape.length !== shape.length || w.shape.some((s, i) => s !== shape[i])) {
+      throw new CheckpointError(`tensor ${name} has shape [${w.shape}], the config needs [${shape}]`);
+    }
+  }
+  for (const name of weights.keys()) {
+    if (!shapes.has(name)) throw new CheckpointError(`weights have tensor ${name}, which the config does not use`);
+  }
+}
+
+let gradientsChecked = false;
+
+/** tfjs-core alone registers no gradients; say how to get them instead of failing deep inside tfjs. */
+function requireGradients(): void {
+  if (gradientsChecked) return;
+  if (!tf.getGradient('Mean') || !tf.getGradient('Softmax')) {
+    throw new TokenFormerError(
+      "tfjs gradients are not registered: import '@tensorflow/tfjs' (or '@tensorflow/tfjs-core/dist/register_all_gradients' under a bundler) before training",
+    );
+  }
+  gradientsChecked = true;
+}
+
+export class TokenFormer {
+  readonly config: TokenFormerConfig;
+  readonly wordEmbeddings: Variable<tf.Rank.R2>; // [V, C]
+  readonly blocks: TokenFormerBlock[];
+  readonly finalNormWeight: Variable<tf.Rank.R1>; // [C]
+  readonly finalNormBias: Variable<tf.Rank.R1>; // [C]
+  private readonly rotary: RotaryTables;
+
+  constructor(config: TokenFormerConfig, options: TokenFormerOptions = {}) {
+    this.config = validateConfig(structuredClone(config));
+    const { seed, weights } = options;
+    if (weights) checkWeights(this.config, weights);
+    const c = this.config;
+    const d = c.hiddenSize;
+    const initial = (name: string, make: () => Tensor) => {
+      const given = weights?.get(name);
+      return given ? given.clone() : make();
+    };
+    const emb = initial('wordEmbeddings', () => tf.randomNormal([c.vocabSize, d], 0, c.initMethodStd, 'float32', seed));
+    this.wordEmbeddings = tf.variable(emb as Tensor2D, true);
+    emb.dispose();
+    this.blocks = c.layers.map((_, i) => new TokenFormerBlock(c, i, seed === undefined ? undefined : seed + 100 * (i + 1), weights));
+    const w = initial('finalNorm.weight', () => tf.ones([d]));
+    const b = initial('finalNorm.bias', () => tf.zeros([d]));
+    this.finalNormWeight = tf.variable(w as tf.Tensor1D, true);
+    this.finalNormBias = tf.variable(b as tf.Tensor1D, true);
+    w.dispose();
+    b.dispose();
+    this.rotary = rotaryTables(rotaryDims(c), c.rotaryEmbBase, c.maxSeqLen);
+  }
+
+  /**
+   * ids [B, T] (or [T]) → logits [B, T, V]. With `cache`, the ids continue the cached sequence
+   * and the cache is extended. The caller disposes the logits.
+   */
+  forward(ids: IdsInput, options: ForwardOptions = {}): tf.Tensor3D {
+    const { cache } = options;
+    const offset = cache?.length ?? 0;
+    return tf.tidy(() => {
+      const idsTensor = toIdsTensor(ids, this.config.vocabSize); // [B, T]
+      const [B, T] = idsTensor.shape;
+      if (offset + T > this.config.maxSeqLen) {
+        throw new InputError(
+          `Cannot forward ${T} tokens after ${offset} cached ones: maxSeqLen is only ${this.config.maxSeqLen}`,
+        );
+      }
+      const C = this.config.hiddenSize;
+      const flatIds = tf.reshape(idsTensor, [B * T]) as tf.Tensor1D; // [N]
+      let x: Tensor = tf.reshape(embeddingLookup(this.wordEmbeddings, flatIds), [B, T, C]); // [B, T, C]
+      for (const block of this.blocks) {
+        x = block.apply(x, this.config.layerNormEps, {
+          numHeads: this.config.numAttentionHeads,
+          rotary: this.rotary,
+          offset,
+          cache,
+          layerIndex: block.layerIndex,
+        }); // [B, T, C]
+      }
+      const h = layerNorm(x, this.config.layerNormEps, this.finalNormWeight, this.finalNormBias); // [B, T, C]
+      const logits = matMulBT(tf.reshape(h, [B * T, C]) as Tensor2D, this.wordEmbeddings); // [N, V]
+      return tf.reshape(logits, [B, T, this.config.vocabSize]) as tf.Tensor3D; // [B, T, V]
+    });
+  }
+
+  private inputsAndTargets(ids: IdsInput, targets: IdsInput | undefined, ignoreIndex: number): [Tensor2D, Tensor2D] {
+    const idsTensor = toIdsTensor(ids, this.config.vocabSize); // [B, T]
+    if (targets === undefined) {
+      const [B, T] = idsTensor.shape;
+      if (T < 2) throw new InputError(`next-token loss needs at least 2 ids per row, got ${T}`);
+      const inputs = tf.slice(idsTensor, [0, 0], [B, T - 1]); // [B, T-1]
+      const shifted = tf.slice(idsTensor, [0, 1], [B, T - 1]); // [B, T-1]
+      return [inputs, shifted];
+    }
+    const t = toIdsTensor(targets, this.config.vocabSize, 'targets', ignoreIndex); // [B, T]
+    if (t.shape[0] !== idsTensor.shape[0] || t.shape[1] !== idsTensor.shape[1]) {
+      throw new InputError(`targets have shape [${t.shape}], ids have [${idsTensor.shape}]`);
+    }
+    return [idsTensor, t];
+  }
+
+  /**
+   * Per-token cross-entropy [B, T']: with `targets` ([B, T]) the loss of predicting them at each
+   * position; without, next-token loss over ids (T' = T - 1). 0 at ignored targets. Caller disposes.
+   */
+  tokenLosses(ids: IdsInput, targets?: IdsInput, options: LossOptions = {}): Tensor2D {
+    const ignoreIndex = options.ignoreIndex ?? -100;
+    return tf.tidy(() => {
+      const [inputs, t] = this.inputsAndTargets(ids, targets, ignoreIndex);
+      return tokenCrossEntropy(this.forward(inputs), t, ignoreIndex); // [B, T']
+    });
+  }
+
+  /** Mean next-token cross-entropy over non-ignored targets (see tokenLosses). Scalar; caller disposes. */
+  loss(ids: IdsInput, targets?: IdsInput, options: LossOptions = {}): tf.Scalar {
+    requireGradients();
+    const ignoreIndex = options.ignoreIndex ?? -100;
+    return tf.tidy(() => {
+      const [inputs, t] = this.inputsAndTargets(ids, targets, ignoreIndex);
+      return meanCrossEntropy(this.forward(inputs), t, ignoreIndex) as tf.Scalar; // []
+    });
+  }
+
+  /** Generates after `prompt` (ids) and returns the new ids; see GenerateOptions. */
+  generate(prompt: readonly number[], options: GenerateOptions = {}): Promise<number[]> {
+    return generate(this, prompt, options);
+  }
+
+  /** Every variable by our stable tensor name (the safetensors keys), in a fixed order. */
+  namedWeights(): Map<string, Variable> {
+    const named = new Map<string, Variable>();
+    named.set('wordEmbeddings', this.wordEmbeddings);
+    for (const block of this.blocks) {
+      const all = block.pattentions();
+      for (const slot of SLOT_NAMES) {
+        const prefix = pattentionPrefix(block.layerIndex, slot);
+        named.set(`${prefix}.keyParamTokens`, all[slot].keyParamTokens);
+        named.set(`${prefix}.valueParamTokens`, all[slot].valueParamTokens);
+      }
+    }
+    named.set('finalNorm.weight', this.finalNormWeight);
+    named.set('finalNorm.bias', this.finalNormBias);
+    return named;
+  }
+
+  /** The variables an optimizer updates. */
+  trainableVariables(): Variable[] {
+    return [...this.namedWeights().values()];
+  }
+
+  /** Number of scalars in the model. */
+  countParams(): number {
+    return countParams(this.config);
+  }
+
+  /** Disposes every variable; the model is unusable afterwards. */
+  dispose(): void {
+    this.wordEmbeddings.dispose();
+    for (const block of this.blocks) block.dispose();
+    this.finalNormWeight.dispose();
+    this.finalNormBias.dispose();
+  }
+}

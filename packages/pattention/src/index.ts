@@ -1,0 +1,7 @@
+export { pattention, type PattentionOptions } from './pattention.js';
+export { nonlinearNorm, gelu, defaultTau, NORM_ACTIVATION_TYPES, type NormActivationType } from './norms.js';
+export { matMul2d, matMulBT } from './matMul.js';
+export { Pattention, type PattentionArgs, type PattentionConfig } from './layer.js';
+export { KEY_INIT_STD, wangInitStd } from './init.js';
+export { PattentionError, PattentionConfigError, PattentionShapeError } from './errors.js';
+export { typedCustomGrad, type CustomGradResult } from './customGrad.js';

@@ -1,0 +1,44 @@
+// 2-D matrix products whose forward and backward passes use only plain 2-D matMul without
+// transpose flags: the one fast path of the wasm backend (tfjs's stock MatMul gradient uses
+// transpose flags, which fall to a scalar loop there). Transposes are explicit tf.transpose calls.
+import * as tf from '@tensorflow/tfjs-core';
+import type { GradSaveFunc, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import { typedCustomGrad } from './customGrad.js';
+
+const matMulGrad = typedCustomGrad((a: Tensor, b: Tensor, save: GradSaveFunc) => {
+  save([a, b]);
+  return {
+    value: tf.matMul(a as Tensor2D, b as Tensor2D), // [M, N]
+    gradFunc: (dy: Tensor, saved: Tensor[]) => {
+      const [sa, sb] = saved as [Tensor2D, Tensor2D];
+      return [
+        tf.matMul(dy as Tensor2D, tf.transpose(sb)), // [M, K]
+        tf.matMul(tf.transpose(sa), dy as Tensor2D), // [K, N]
+      ];
+    },
+  };
+});
+
+const matMulBTGrad = typedCustomGrad((a: Tensor, b: Tensor, save: GradSaveFunc) => {
+  save([a, b]);
+  return {
+    value: tf.matMul(a as Tensor2D, tf.transpose(b as Tensor2D)), // [M, N]
+    gradFunc: (dy: Tensor, saved: Tensor[]) => {
+      const [sa, sb] = saved as [Tensor2D, Tensor2D];
+      return [
+        tf.matMul(dy as Tensor2D, sb), // [M, K]
+        tf.matMul(tf.transpose(dy as Tensor2D), sa), // [N, K]
+      ];
+    },
+  };
+});
+
+/** a · b for a [M, K] and b [K, N] → [M, N]. The caller disposes the result. */
+export function matMul2d(a: Tensor2D, b: Tensor2D): Tensor2D {
+  return matMulGrad(a, b) as Tensor2D;
+}
+
+/** a · bᵀ for a [M, K] and b [N, K] → [M, N]. The caller disposes the result. */
+export function matMulBT(a: Tensor2D, b: Tensor2D): Tensor2D {
+  return matMulBTGrad(a, b) as Tensor2D;
+}

@@ -1,0 +1,42 @@
+// The Pattention op: Θ(X · K_Pᵀ) · V_P (paper Eq. 4, official `Pattention.forward`).
+// No 1/√d on the scores, no bias; X may have any leading shape.
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import { PattentionShapeError } from './errors.js';
+import { matMul2d, matMulBT } from './matMul.js';
+import { nonlinearNorm, type NormActivationType } from './norms.js';
+
+export interface PattentionOptions {
+  /** Θ, the normalisation of the scores over the parameter tokens. Default 'l2_norm_gelu'. */
+  normActivationType?: NormActivationType;
+  /** Pinned scale τ; null/undefined = √n (L2 variants) or n (softmax), as the official code. */
+  tau?: number | null;
+}
+
+/**
+ * x [..., d1], keyParamTokens [n, d1], valueParamTokens [n, d2] → [..., d2].
+ * Differentiable with respect to all three inputs. The caller disposes the result.
+ */
+export function pattention(
+  x: Tensor,
+  keyParamTokens: Tensor2D,
+  valueParamTokens: Tensor2D,
+  options: PattentionOptions = {},
+): Tensor {
+  const [n, d1] = keyParamTokens.shape;
+  const [nv, d2] = valueParamTokens.shape;
+  const inDim = x.shape[x.rank - 1];
+  if (x.rank < 1 || inDim !== d1) {
+    throw new PattentionShapeError(`input's last dimension is ${inDim}, key parameter tokens expect ${d1}`);
+  }
+  if (nv !== n) {
+    throw new PattentionShapeError(`${n} key parameter tokens but ${nv} value parameter tokens`);
+  }
+  return tf.tidy(() => {
+    const x2d = tf.reshape(x, [-1, d1]) as Tensor2D; // [M, d1]
+    const scores = matMulBT(x2d, keyParamTokens); // [M, n]
+    const weights = nonlinearNorm(scores, options.normActivationType ?? 'l2_norm_gelu', options.tau); // [M, n]
+    const out = matMul2d(weights, valueParamTokens); // [M, d2]
+    return tf.reshape(out, [...x.shape.slice(0, -1), d2]); // [..., d2]
+  });
+}

@@ -1,0 +1,52 @@
+// The backend matrix every tensor test suite runs over: cpu and wasm always, webgpu where an
+// adapter exists. Importing '@tensorflow/tfjs' registers tfjs's gradients (tfjs-core alone does not).
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { describe } from 'vitest';
+
+export type BackendName = 'cpu' | 'wasm' | 'webgpu';
+
+export interface BackendStatus {
+  name: BackendName;
+  available: boolean;
+  /** Why the backend is skipped, shown in the test name. */
+  reason?: string;
+}
+
+async function probeWebgpu(): Promise<BackendStatus> {
+  const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator?.gpu;
+  if (!gpu) return { name: 'webgpu', available: false, reason: 'no navigator.gpu in this runtime' };
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) return { name: 'webgpu', available: false, reason: 'navigator.gpu gave no adapter' };
+  await import('@tensorflow/tfjs-backend-webgpu' as string);
+  return { name: 'webgpu', available: true };
+}
+
+/** Which backends this process can run, with the reason for each one it cannot. */
+export async function backendMatrix(): Promise<BackendStatus[]> {
+  return [{ name: 'cpu', available: true }, { name: 'wasm', available: true }, await probeWebgpu()];
+}
+
+/** Switches to `name` and fails loudly if tfjs silently stayed elsewhere. */
+export async function useBackend(name: BackendName): Promise<void> {
+  const ok = await tf.setBackend(name);
+  await tf.ready();
+  if (!ok || tf.getBackend() !== name) {
+    throw new Error(`backend ${name} did not start (active: ${tf.getBackend()})`);
+  }
+}
+
+const matrix = await backendMatrix();
+
+/**
+ * One describe block per backend; a missing backend shows up as a skipped block naming why.
+ * `body` runs with the backend already active (set in its beforeAll by the caller's helper).
+ */
+export function describeEachBackend(title: string, body: (backend: BackendName) => void): void {
+  for (const status of matrix) {
+    const name = status.available ? `${title} [${status.name}]` : `${title} [${status.name}: skipped, ${status.reason}]`;
+    describe.skipIf(!status.available)(name, () => body(status.name));
+  }
+}
+
+export { tf };
