@@ -33,9 +33,12 @@ describe('checkpoints', () => {
     expect(json.vocabSize).toBe(128);
     expect(json.layers[1].ffn).toEqual({ paramTokenNum: 20, tau: null });
     const loaded = await loadCheckpoint(target);
-    for (const [name, v] of model.namedWeights()) {
-      expect(Array.from(loaded.namedWeights().get(name)!.dataSync()), name).toEqual(Array.from(v.dataSync()));
+    const mine = model.exportWeights();
+    const theirs = loaded.exportWeights();
+    for (const [name, v] of mine) {
+      expect(Array.from(theirs.get(name)!.dataSync()), name).toEqual(Array.from(v.dataSync()));
     }
+    tf.dispose([...mine.values(), ...theirs.values()]);
     const ids = [[1, 2, 3, 4]];
     const a = model.forward(ids);
     const b = loaded.forward(ids);

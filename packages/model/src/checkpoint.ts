@@ -16,8 +16,9 @@ export interface CheckpointBytes {
 /** Serialises a model's config and weights (reads every variable back from the backend). */
 export async function serializeCheckpoint(model: TokenFormer): Promise<CheckpointBytes> {
   const tensors = [];
-  for (const [name, variable] of model.namedWeights()) {
-    tensors.push({ name, shape: variable.shape, data: (await variable.data()) as Float32Array });
+  for (const [name, tensor] of model.exportWeights()) {
+    tensors.push({ name, shape: tensor.shape, data: (await tensor.data()) as Float32Array });
+    tensor.dispose();
   }
   return {
     config: `${JSON.stringify(configToJson(model.config), null, 2)}\n`,

@@ -21,6 +21,12 @@ export interface TokenFormerOptions {
   weights?: InitialWeights;
 }
 
+export interface NamedVariable {
+  variable: Variable;
+  /** True when the variable holds the transpose of the checkpoint tensor (key parameter tokens). */
+  transposed: boolean;
+}
+
 export interface ForwardOptions {
   /** Decode incrementally: reads and extends this cache; positions continue from its length. */
   cache?: KVCache;
@@ -182,26 +188,38 @@ export class TokenFormer {
     return generate(this, prompt, options);
   }
 
-  /** Every variable by our stable tensor name (the safetensors keys), in a fixed order. */
-  namedWeights(): Map<string, Variable> {
-    const named = new Map<string, Variable>();
-    named.set('wordEmbeddings', this.wordEmbeddings);
+  /**
+   * Every variable by its checkpoint name (the safetensors key). Key parameter tokens are stored
+   * transposed, [d, n] (`transposed: true`); their checkpoint layout is the official [n, d].
+   */
+  namedVariables(): Map<string, NamedVariable> {
+    const named = new Map<string, NamedVariable>();
+    named.set('wordEmbeddings', { variable: this.wordEmbeddings, transposed: false });
     for (const block of this.blocks) {
       const all = block.pattentions();
       for (const slot of SLOT_NAMES) {
         const prefix = pattentionPrefix(block.layerIndex, slot);
-        named.set(`${prefix}.keyParamTokens`, all[slot].keyParamTokens);
-        named.set(`${prefix}.valueParamTokens`, all[slot].valueParamTokens);
+        named.set(`${prefix}.keyParamTokens`, { variable: all[slot].keyParamTokensT, transposed: true });
+        named.set(`${prefix}.valueParamTokens`, { variable: all[slot].valueParamTokens, transposed: false });
       }
     }
-    named.set('finalNorm.weight', this.finalNormWeight);
-    named.set('finalNorm.bias', this.finalNormBias);
+    named.set('finalNorm.weight', { variable: this.finalNormWeight, transposed: false });
+    named.set('finalNorm.bias', { variable: this.finalNormBias, transposed: false });
     return named;
+  }
+
+  /** Every weight in the checkpoint layout, by checkpoint name: new tensors the caller disposes. */
+  exportWeights(): Map<string, Tensor> {
+    const out = new Map<string, Tensor>();
+    for (const [name, { variable, transposed }] of this.namedVariables()) {
+      out.set(name, transposed ? tf.transpose(variable) : variable.clone());
+    }
+    return out;
   }
 
   /** The variables an optimizer updates. */
   trainableVariables(): Variable[] {
-    return [...this.namedWeights().values()];
+    return [...this.namedVariables().values()].map((v) => v.variable);
   }
 
   /** Number of scalars in the model. */

@@ -46,17 +46,18 @@ describeEachBackend('parity with the PyTorch reference', (backend) => {
     });
 
     it(`${name}: gradients of every tensor within 1e-3 relative`, () => {
-      const named = model.namedWeights();
-      const { grads } = tf.variableGrads(() => model.loss(meta.ids, meta.targets), [...named.values()]);
+      const named = model.namedVariables();
+      const { grads } = tf.variableGrads(() => model.loss(meta.ids, meta.targets), model.trainableVariables());
       let worst = 0;
-      for (const [tensorName, variable] of named) {
-        const g = grads[variable.name]!;
+      for (const [tensorName, { variable, transposed }] of named) {
+        const g = transposed ? tf.transpose(grads[variable.name]!) : grads[variable.name]!.clone();
         const want = expected.get(`grad.${tensorName}`)!;
         const err = relativeError(g.dataSync(), want.data);
         worst = Math.max(worst, err);
         expect(err, `${tensorName} relative error ${err}`).toBeLessThan(1e-3);
         const norm = Math.hypot(...Array.from(g.dataSync()));
         expect(Math.abs(norm - meta.gradNorms[tensorName]!) / meta.gradNorms[tensorName]!).toBeLessThan(1e-3);
+        g.dispose();
       }
       console.info(`parity ${name} [${backend}]: worst gradient relative error ${worst.toExponential(2)}`);
       tf.dispose(Object.values(grads));

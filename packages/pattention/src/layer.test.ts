@@ -13,11 +13,11 @@ describeEachBackend('Pattention layer', (backend) => {
   it('initialises keys N(0, 0.02) and values with wang_init, deterministically for a seed', () => {
     const layer = new Pattention({ inputChannels: 64, outputChannels: 48, paramTokenNum: 256, seed: 5, valueInitStd: wangInitStd(12, 64) });
     const again = new Pattention({ inputChannels: 64, outputChannels: 48, paramTokenNum: 256, seed: 5, valueInitStd: wangInitStd(12, 64) });
-    expect(layer.keyParamTokens.shape).toEqual([256, 64]);
+    expect(layer.keyParamTokensT.shape).toEqual([64, 256]);
     expect(layer.valueParamTokens.shape).toEqual([256, 48]);
-    expect(std(layer.keyParamTokens.dataSync() as Float32Array)).toBeCloseTo(0.02, 3);
+    expect(std(layer.keyParamTokensT.dataSync() as Float32Array)).toBeCloseTo(0.02, 3);
     expect(std(layer.valueParamTokens.dataSync() as Float32Array) / (2 / (12 * 8))).toBeCloseTo(1, 1);
-    expect(Array.from(again.keyParamTokens.dataSync())).toEqual(Array.from(layer.keyParamTokens.dataSync()));
+    expect(Array.from(again.keyParamTokensT.dataSync())).toEqual(Array.from(layer.keyParamTokensT.dataSync()));
     expect(layer.countParams()).toBe(256 * (64 + 48));
     expect(layer.computeOutputShape([3, 7, 64])).toEqual([3, 7, 48]);
     expect(layer.getConfig()).toEqual({ inputChannels: 64, outputChannels: 48, paramTokenNum: 256, normActivationType: 'l2_norm_gelu', tau: null });
@@ -32,7 +32,10 @@ describeEachBackend('Pattention layer', (backend) => {
     const x = tf.tensor3d(randn(2 * 5 * 4, 3), [2, 5, 4]);
     const a = layer.apply(x);
     const b = pattention(x, keys, values, { tau: 1.5 });
-    expectAllClose(a.dataSync(), b.dataSync(), 0, 0);
+    expectAllClose(a.dataSync(), b.dataSync(), 1e-6, 1e-7);
+    const official = layer.readKeyParamTokens();
+    expect(Array.from(official.dataSync())).toEqual(Array.from(keys.dataSync()));
+    official.dispose();
     const target = tf.zerosLike(a);
     const loss = () => tf.mean(tf.square(tf.sub(layer.apply(x), target))) as tf.Scalar;
     const before = loss().dataSync()[0]!;
@@ -40,7 +43,9 @@ describeEachBackend('Pattention layer', (backend) => {
     for (let i = 0; i < 20; i++) tf.dispose(opt.minimize(loss, true));
     expect(loss().dataSync()[0]!).toBeLessThan(before * 0.9);
     opt.dispose();
-    tf.dispose([keys, values, x, a, b, target]);
+    const moved = layer.readKeyParamTokens();
+    expect(Array.from(moved.dataSync())).not.toEqual(Array.from(keys.dataSync()));
+    tf.dispose([keys, values, x, a, b, target, moved]);
     layer.dispose();
   });
 

@@ -1,4 +1,7 @@
-// A Pattention layer that owns its key and value parameter tokens as tf.Variables.
+// A Pattention layer that owns its key and value parameter tokens as tf.Variables. The key tokens
+// are stored transposed, [d1, n] (one token per column), so the forward pass multiplies by the
+// variable itself (the wasm backend then reuses its packed copy across calls); readKeyParamTokens()
+// gives them in the official [n, d1] layout.
 // Shaped after tfjs-layers' Dense: an args interface with a comment per field, checks in the
 // constructor, apply / computeOutputShape / getConfig.
 import * as tf from '@tensorflow/tfjs-core';
@@ -6,7 +9,7 @@ import type { Tensor, Tensor2D, Variable } from '@tensorflow/tfjs-core';
 import { PattentionConfigError, PattentionShapeError } from './errors.js';
 import { KEY_INIT_STD, wangInitStd } from './init.js';
 import { NORM_ACTIVATION_TYPES, type NormActivationType } from './norms.js';
-import { pattention } from './pattention.js';
+import { pattentionKeysT } from './pattention.js';
 
 export interface PattentionArgs {
   /** d1: width of the input tokens, and so of each key parameter token. */
@@ -62,7 +65,7 @@ function initial(given: Tensor2D | undefined, shape: [number, number], std: numb
 }
 
 export class Pattention {
-  readonly keyParamTokens: Variable<tf.Rank.R2>; // [n, d1]
+  readonly keyParamTokensT: Variable<tf.Rank.R2>; // [d1, n]
   readonly valueParamTokens: Variable<tf.Rank.R2>; // [n, d2]
   readonly config: PattentionConfig;
   readonly name: string;
@@ -100,18 +103,25 @@ export class Pattention {
     const valueSeed = args.seed === undefined ? undefined : args.seed + 1;
     const k = initial(args.keyParamTokens, [n, args.inputChannels], keyStd, keySeed, 'keyParamTokens');
     const v = initial(args.valueParamTokens, [n, args.outputChannels], valueStd, valueSeed, 'valueParamTokens');
-    this.keyParamTokens = tf.variable(k, trainable);
+    const kT = tf.transpose(k); // [d1, n]
+    this.keyParamTokensT = tf.variable(kT, trainable);
     this.valueParamTokens = tf.variable(v, trainable);
     k.dispose();
+    kT.dispose();
     v.dispose();
   }
 
   /** x [..., d1] → [..., d2]. The caller disposes the result. */
   apply(x: Tensor): Tensor {
-    return pattention(x, this.keyParamTokens, this.valueParamTokens, {
+    return pattentionKeysT(x, this.keyParamTokensT, this.valueParamTokens, {
       normActivationType: this.config.normActivationType,
       tau: this.config.tau,
     });
+  }
+
+  /** The key tokens in the official layout [n, d1]: a new tensor the caller disposes. */
+  readKeyParamTokens(): Tensor2D {
+    return tf.transpose(this.keyParamTokensT);
   }
 
   computeOutputShape(inputShape: number[]): number[] {
@@ -129,7 +139,7 @@ export class Pattention {
 
   /** Disposes both variables. */
   dispose(): void {
-    this.keyParamTokens.dispose();
+    this.keyParamTokensT.dispose();
     this.valueParamTokens.dispose();
   }
 }

@@ -3,7 +3,7 @@
 // wrapper and restored afterwards) during a Pattention forward and backward pass.
 import { tf, useBackend } from '@tokenformer/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pattention, type NormActivationType } from './index.js';
+import { Pattention, SMALL_M_ROWS, pattention, type NormActivationType } from './index.js';
 
 interface Call { transposeA: boolean; transposeB: boolean; batch: number }
 
@@ -34,7 +34,7 @@ describe('Pattention matMuls stay on the 2-D, no-transpose path', () => {
   for (const norm of ['l2_norm_gelu', 'gelu_l2_norm', 'softmax'] as NormActivationType[]) {
     it(`${norm}: forward and backward`, () => {
       calls.length = 0;
-      const x = tf.randomNormal([2, 3, 8]);
+      const x = tf.randomNormal([4, SMALL_M_ROWS / 4, 8]);
       const k = tf.randomNormal([5, 8]) as tf.Tensor2D;
       const v = tf.randomNormal([5, 4]) as tf.Tensor2D;
       const grads = tf.grads((a, b, c) => tf.sum(pattention(a, b as tf.Tensor2D, c as tf.Tensor2D, { normActivationType: norm })))([x, k, v]);
@@ -43,4 +43,27 @@ describe('Pattention matMuls stay on the 2-D, no-transpose path', () => {
       tf.dispose([x, k, v, ...grads]);
     });
   }
+
+  it('the layer (keys stored transposed) multiplies without flags even when decoding one token', () => {
+    const layer = new Pattention({ inputChannels: 8, outputChannels: 4, paramTokenNum: 5, seed: 2 });
+    const x = tf.randomNormal([1, 8]);
+    calls.length = 0;
+    const y = layer.apply(x);
+    expect(calls).toEqual([{ transposeA: false, transposeB: false, batch: 1 }, { transposeA: false, transposeB: false, batch: 1 }]);
+    const { grads } = tf.variableGrads(() => tf.sum(layer.apply(x)) as tf.Scalar, [layer.keyParamTokensT, layer.valueParamTokens]);
+    for (const call of calls) expect(call).toEqual({ transposeA: false, transposeB: false, batch: 1 });
+    tf.dispose([x, y, ...Object.values(grads)]);
+    layer.dispose();
+  });
+
+  it('the functional op decoding a few rows uses the transposeB flag in its forward pass only', () => {
+    const x = tf.randomNormal([1, 8]);
+    const k = tf.randomNormal([5, 8]) as tf.Tensor2D;
+    const v = tf.randomNormal([5, 4]) as tf.Tensor2D;
+    calls.length = 0;
+    const [dx] = tf.grads((a) => tf.sum(pattention(a, k, v)))([x]);
+    expect(calls.filter((c) => c.transposeB)).toHaveLength(1);
+    expect(calls.filter((c) => c.transposeA || c.batch !== 1)).toHaveLength(0);
+    tf.dispose([x, k, v, dx!]);
+  });
 });

@@ -13,17 +13,14 @@ export interface PattentionOptions {
   tau?: number | null;
 }
 
-/**
- * x [..., d1], keyParamTokens [n, d1], valueParamTokens [n, d2] → [..., d2].
- * Differentiable with respect to all three inputs. The caller disposes the result.
- */
-export function pattention(
+function core(
   x: Tensor,
-  keyParamTokens: Tensor2D,
+  scoresOf: (x2d: Tensor2D) => Tensor2D,
+  n: number,
+  d1: number,
   valueParamTokens: Tensor2D,
-  options: PattentionOptions = {},
+  options: PattentionOptions,
 ): Tensor {
-  const [n, d1] = keyParamTokens.shape;
   const [nv, d2] = valueParamTokens.shape;
   const inDim = x.shape[x.rank - 1];
   if (x.rank < 1 || inDim !== d1) {
@@ -34,9 +31,28 @@ export function pattention(
   }
   return tf.tidy(() => {
     const x2d = tf.reshape(x, [-1, d1]) as Tensor2D; // [M, d1]
-    const scores = matMulBT(x2d, keyParamTokens); // [M, n]
+    const scores = scoresOf(x2d); // [M, n]
     const weights = nonlinearNorm(scores, options.normActivationType ?? 'l2_norm_gelu', options.tau); // [M, n]
     const out = matMul2d(weights, valueParamTokens); // [M, d2]
     return tf.reshape(out, [...x.shape.slice(0, -1), d2]); // [..., d2]
   });
+}
+
+/**
+ * x [..., d1], keyParamTokens [n, d1] (the official layout), valueParamTokens [n, d2] → [..., d2].
+ * Differentiable with respect to all three inputs. The caller disposes the result.
+ */
+export function pattention(x: Tensor, keyParamTokens: Tensor2D, valueParamTokens: Tensor2D, options: PattentionOptions = {}): Tensor {
+  const [n, d1] = keyParamTokens.shape;
+  return core(x, (x2d) => matMulBT(x2d, keyParamTokens), n, d1, valueParamTokens, options);
+}
+
+/**
+ * The same op with the key tokens stored transposed, keyParamTokensT [d1, n] (one token per
+ * column): the forward pass then multiplies by that tensor as it is, which lets the wasm backend
+ * reuse its packed copy between calls (the Pattention layer stores its keys this way).
+ */
+export function pattentionKeysT(x: Tensor, keyParamTokensT: Tensor2D, valueParamTokens: Tensor2D, options: PattentionOptions = {}): Tensor {
+  const [d1, n] = keyParamTokensT.shape;
+  return core(x, (x2d) => matMul2d(x2d, keyParamTokensT), n, d1, valueParamTokens, options);
 }

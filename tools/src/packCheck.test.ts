@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { packCheck } from './packCheck.js';
+
+describe('every package packs, installs alone from its tarball, and imports', () => {
+  it('pattention and model', () => {
+    const report = packCheck();
+    const names = report.packages.map((p) => p.name).sort();
+    expect(names).toEqual(['@tokenformer/model', '@tokenformer/pattention']);
+    for (const p of report.packages) {
+      expect(p.files, p.name).toContain('dist/index.js');
+      expect(p.files, p.name).toContain('dist/index.d.ts');
+      expect(p.files, p.name).toContain('README.md');
+      expect(p.files.filter((f) => f.startsWith('src/') || f.includes('.test.')), p.name).toEqual([]);
+    }
+    expect(report.packages.find((p) => p.name === '@tokenformer/model')!.files).toContain('dist/node.js');
+    expect(report.pattentionAlone).toEqual({ shape: [2, 3], finite: true });
+    expect(report.modelAlone.backend).toBe('wasm');
+    expect(report.modelAlone.loss).toBeGreaterThan(0);
+    expect(report.modelAlone.ids).toHaveLength(4);
+  }, 300_000);
+});

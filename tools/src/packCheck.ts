@@ -1,0 +1,106 @@
+// Packs every publishable package with pnpm, installs the tarballs into empty folders outside the
+// workspace with npm (the registry provides only third-party packages), and imports them there:
+// proof that each package works alone, as a user gets it.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const TFJS = '4.22.0';
+
+export interface PackedPackage {
+  name: string;
+  tarball: string;
+  files: string[];
+}
+
+function run(cmd: string, args: string[], cwd: string): string {
+  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** `pnpm pack` of every non-private package under packages/, with the files each tarball holds. */
+export function packAll(destination: string): PackedPackage[] {
+  const packed: PackedPackage[] = [];
+  for (const dir of readdirSync(join(ROOT, 'packages'))) {
+    const pkgDir = join(ROOT, 'packages', dir);
+    const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { name: string; private?: boolean };
+    if (pkg.private) continue;
+    const out = run('pnpm', ['pack', '--pack-destination', destination, '--json'], pkgDir);
+    const info = JSON.parse(out) as { filename: string; files: { path: string }[] };
+    packed.push({ name: pkg.name, tarball: info.filename, files: info.files.map((f) => f.path).sort() });
+  }
+  return packed;
+}
+
+/** Installs `deps` (tarball paths and registry specs) into a new folder and runs `script` there as ESM. */
+export function installAndRun(base: string, label: string, deps: string[], script: string): string {
+  const dir = join(base, label);
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `pack-check-${label}`, private: true, type: 'module' }));
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...deps], dir);
+  writeFileSync(join(dir, 'check.mjs'), script);
+  return run('node', ['check.mjs'], dir);
+}
+
+const PATTENTION_ALONE = `
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { pattention, Pattention } from '@tokenformer/pattention';
+await tf.setBackend('cpu');
+const layer = new Pattention({ inputChannels: 4, outputChannels: 3, paramTokenNum: 5, seed: 1 });
+const y = layer.apply(tf.ones([2, 4]));
+const z = pattention(tf.ones([1, 4]), layer.readKeyParamTokens(), layer.valueParamTokens, { normActivationType: 'softmax' });
+console.log(JSON.stringify({ shape: y.shape, finite: [...y.dataSync(), ...z.dataSync()].every(Number.isFinite) }));
+`;
+
+const MODEL_ALONE = `
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { TokenFormer, preset } from '@tokenformer/model';
+import { loadCheckpoint, saveCheckpoint } from '@tokenformer/model/node';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+await tf.setBackend('wasm');
+const model = new TokenFormer(preset('tiny'), { seed: 1 });
+const loss = model.loss([[1, 2, 3, 4, 5]]);
+const dir = join(mkdtempSync(join(tmpdir(), 'pack-ckpt-')), 'ckpt');
+await saveCheckpoint(model, dir);
+const loaded = await loadCheckpoint(dir);
+const ids = await loaded.generate([1, 2, 3], { maxNewTokens: 4, temperature: 0 });
+console.log(JSON.stringify({ backend: tf.getBackend(), loss: loss.dataSync()[0], ids }));
+`;
+
+export interface PackReport {
+  packages: PackedPackage[];
+  pattentionAlone: { shape: number[]; finite: boolean };
+  modelAlone: { backend: string; loss: number; ids: number[] };
+}
+
+export function packCheck(): PackReport {
+  const base = mkdtempSync(join(tmpdir(), 'tokenformer-pack-'));
+  try {
+    const packages = packAll(base);
+    const tarball = (name: string) => packages.find((p) => p.name === name)!.tarball;
+    const pattentionAlone = JSON.parse(
+      installAndRun(base, 'pattention', [tarball('@tokenformer/pattention'), `@tensorflow/tfjs-core@${TFJS}`, `@tensorflow/tfjs-backend-cpu@${TFJS}`], PATTENTION_ALONE),
+    );
+    const modelAlone = JSON.parse(
+      installAndRun(
+        base,
+        'model',
+        [tarball('@tokenformer/model'), tarball('@tokenformer/pattention'), `@tensorflow/tfjs@${TFJS}`, `@tensorflow/tfjs-backend-wasm@${TFJS}`],
+        MODEL_ALONE,
+      ).trim().split('\n').pop()!,
+    );
+    return { packages, pattentionAlone, modelAlone };
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  console.log(JSON.stringify(packCheck(), null, 2));
+}
