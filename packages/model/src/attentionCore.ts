@@ -25,9 +25,10 @@ function batched(q: Tensor, k: Tensor, v: Tensor, mask: Tensor2D, scale: number)
 function perHead(q: Tensor, k: Tensor, v: Tensor, mask: Tensor2D, scale: number): Tensor {
   const [B, H, Tq, hd] = q.shape as [number, number, number, number];
   const Tk = k.shape[2]!;
-  const qs = tf.unstack(tf.reshape(q, [B * H, Tq, hd])); // (B·H) × [Tq, hd]
-  const ks = tf.unstack(tf.reshape(k, [B * H, Tk, hd])); // (B·H) × [Tk, hd]
-  const vs = tf.unstack(tf.reshape(v, [B * H, Tk, hd])); // (B·H) × [Tk, hd]
+  const rows = (t: Tensor, T: number) => tf.split(tf.reshape(t, [B * H * T, hd]), B * H, 0); // (B·H) × [T, hd]
+  const qs = rows(q, Tq);
+  const ks = rows(k, Tk);
+  const vs = rows(v, Tk);
   const outs = qs.map((qi, i) => {
     const scores = tf.add(tf.mul(matMulBT(qi as Tensor2D, ks[i] as Tensor2D), scale), mask); // [Tq, Tk]
     return matMul2d(tf.softmax(scores, -1) as Tensor2D, vs[i] as Tensor2D); // [Tq, hd]

@@ -14,7 +14,7 @@ export { type IdsInput } from './ids.js';
 export { pattentionPrefix } from './block.js';
 export { layerNorm } from './layerNorm.js';
 export { applyRotary, rotaryTables, type RotaryTables } from './rotary.js';
-export { embeddingLookup, pickAlongRows } from './embedding.js';
+export { embeddingLookup } from './embedding.js';
 export { tokenCrossEntropy, meanCrossEntropy } from './loss.js';
 export { causalAttention } from './attentionCore.js';
 export {

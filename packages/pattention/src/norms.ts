@@ -20,10 +20,14 @@ export function gelu(x: Tensor): Tensor {
   return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, SQRT1_2)), 1)));
 }
 
-/** GeLU'(x) = Φ(x) + x·φ(x). */
-function geluDerivative(x: Tensor): Tensor {
+/** Φ(x) = 0.5·(1 + erf(x/√2)), the standard normal CDF. */
+function normalCdf(x: Tensor): Tensor {
+  return tf.tidy(() => tf.mul(tf.add(tf.erf(tf.mul(x, SQRT1_2)), 1), 0.5));
+}
+
+/** GeLU'(x) = Φ(x) + x·φ(x), given Φ(x) from the forward pass (erf is costly on wasm). */
+function geluDerivative(x: Tensor, cdf: Tensor): Tensor {
   return tf.tidy(() => {
-    const cdf = tf.mul(tf.add(tf.erf(tf.mul(x, SQRT1_2)), 1), 0.5);
     const pdf = tf.mul(tf.exp(tf.mul(tf.square(x), -0.5)), INV_SQRT_2PI);
     return tf.add(cdf, tf.mul(x, pdf));
   });
@@ -47,12 +51,13 @@ function l2NormGelu(tau: number) {
     const invNorm = inverseRowNorm(scores); // [M, 1]
     const u = tf.mul(scores, invNorm); // [M, n], unit rows
     const z = tf.mul(u, tau); // [M, n]
-    save([u, z, invNorm]);
+    const cdf = normalCdf(z); // [M, n]
+    save([u, z, invNorm, cdf]);
     return {
-      value: gelu(z), // [M, n]
+      value: tf.mul(z, cdf), // [M, n], GeLU(z)
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [su, sz, sInv] = saved as [Tensor, Tensor, Tensor];
-        const g = tf.mul(dy, geluDerivative(sz)); // [M, n]
+        const [su, sz, sInv, sCdf] = saved as [Tensor, Tensor, Tensor, Tensor];
+        const g = tf.mul(dy, geluDerivative(sz, sCdf)); // [M, n]
         return tf.mul(tangent(g, su), tf.mul(sInv, tau)); // [M, n]
       },
     };
@@ -61,16 +66,17 @@ function l2NormGelu(tau: number) {
 
 function geluL2Norm(tau: number) {
   return typedCustomGrad((scores: Tensor, save: GradSaveFunc) => {
-    const g = gelu(scores); // [M, n]
+    const cdf = normalCdf(scores); // [M, n]
+    const g = tf.mul(scores, cdf); // [M, n], GeLU(scores)
     const invNorm = inverseRowNorm(g); // [M, 1]
     const w = tf.mul(g, invNorm); // [M, n], unit rows
-    save([scores, w, invNorm]);
+    save([scores, w, invNorm, cdf]);
     return {
       value: tf.mul(w, tau), // [M, n]
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [sScores, sw, sInv] = saved as [Tensor, Tensor, Tensor];
+        const [sScores, sw, sInv, sCdf] = saved as [Tensor, Tensor, Tensor, Tensor];
         const dG = tf.mul(tangent(dy, sw), tf.mul(sInv, tau)); // [M, n]
-        return tf.mul(dG, geluDerivative(sScores)); // [M, n]
+        return tf.mul(dG, geluDerivative(sScores, sCdf)); // [M, n]
       },
     };
   });
