@@ -16,6 +16,10 @@ export interface PackedPackage {
   files: string[];
 }
 
+/** pnpm as the running script was started (npx pnpm@... sets npm_execpath), else from PATH. */
+const execPath = process.env.npm_execpath ?? '';
+const pnpm = /pnpm/.test(execPath) && execPath.endsWith('.cjs') ? [process.execPath, execPath] : ['pnpm'];
+
 function run(cmd: string, args: string[], cwd: string): string {
   return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
@@ -27,7 +31,7 @@ export function packAll(destination: string): PackedPackage[] {
     const pkgDir = join(ROOT, 'packages', dir);
     const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { name: string; private?: boolean };
     if (pkg.private) continue;
-    const out = run('pnpm', ['pack', '--pack-destination', destination, '--json'], pkgDir);
+    const out = run(pnpm[0]!, [...pnpm.slice(1), 'pack', '--pack-destination', destination, '--json'], pkgDir);
     const info = JSON.parse(out) as { filename: string; files: { path: string }[] };
     packed.push({ name: pkg.name, tarball: info.filename, files: info.files.map((f) => f.path).sort() });
   }
