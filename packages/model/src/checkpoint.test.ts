@@ -36,13 +36,13 @@ describe('checkpoints', () => {
     const mine = model.exportWeights();
     const theirs = loaded.exportWeights();
     for (const [name, v] of mine) {
-      expect(Array.from(theirs.get(name)!.dataSync()), name).toEqual(Array.from(v.dataSync()));
+      expect(Array.from((await theirs.get(name)!.data())), name).toEqual(Array.from((await v.data())));
     }
     tf.dispose([...mine.values(), ...theirs.values()]);
     const ids = [[1, 2, 3, 4]];
     const a = model.forward(ids);
     const b = loaded.forward(ids);
-    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+    expect(Array.from((await b.data()))).toEqual(Array.from((await a.data())));
     tf.dispose([a, b]);
     loaded.dispose();
   });

@@ -29,33 +29,33 @@ describeEachBackend('parity with the PyTorch reference', (backend) => {
     });
     afterAll(() => model.dispose());
 
-    it(`${name}: logits within 1e-4`, () => {
+    it(`${name}: logits within 1e-4`, async () => {
       const logits = model.forward(meta.ids);
       expect(logits.shape).toEqual(expected.get('logits')!.shape);
-      const maxDiff = expectAllClose(logits.dataSync(), expected.get('logits')!.data, 0, 1e-4);
+      const maxDiff = expectAllClose((await logits.data()), expected.get('logits')!.data, 0, 1e-4);
       console.info(`parity ${name} [${backend}]: max |logit diff| ${maxDiff.toExponential(2)}`);
       logits.dispose();
     });
 
-    it(`${name}: per-token losses (with ignored targets) and mean loss within 1e-4`, () => {
+    it(`${name}: per-token losses (with ignored targets) and mean loss within 1e-4`, async () => {
       const losses = model.tokenLosses(meta.ids, meta.targets);
-      expectAllClose(losses.dataSync(), expected.get('tokenLosses')!.data, 0, 1e-4);
+      expectAllClose((await losses.data()), expected.get('tokenLosses')!.data, 0, 1e-4);
       const loss = model.loss(meta.ids, meta.targets);
-      expect(Math.abs(loss.dataSync()[0]! - meta.loss)).toBeLessThan(1e-4);
+      expect(Math.abs((await loss.data())[0]! - meta.loss)).toBeLessThan(1e-4);
       tf.dispose([losses, loss]);
     });
 
-    it(`${name}: gradients of every tensor within 1e-3 relative`, () => {
+    it(`${name}: gradients of every tensor within 1e-3 relative`, async () => {
       const named = model.namedVariables();
       const { grads } = tf.variableGrads(() => model.loss(meta.ids, meta.targets), model.trainableVariables());
       let worst = 0;
       for (const [tensorName, { variable, transposed }] of named) {
         const g = transposed ? tf.transpose(grads[variable.name]!) : grads[variable.name]!.clone();
         const want = expected.get(`grad.${tensorName}`)!;
-        const err = relativeError(g.dataSync(), want.data);
+        const err = relativeError((await g.data()), want.data);
         worst = Math.max(worst, err);
         expect(err, `${tensorName} relative error ${err}`).toBeLessThan(1e-3);
-        const norm = Math.hypot(...Array.from(g.dataSync()));
+        const norm = Math.hypot(...Array.from((await g.data())));
         expect(Math.abs(norm - meta.gradNorms[tensorName]!) / meta.gradNorms[tensorName]!).toBeLessThan(1e-3);
         g.dispose();
       }

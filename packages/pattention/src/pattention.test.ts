@@ -12,24 +12,24 @@ describeEachBackend('pattention', (backend) => {
 
   for (const norm of NORMS) {
     for (const [tauName, tau] of [['default', null], ['pinned', 1.7]] as const) {
-      it(`${norm}, tau ${tauName}: output and gradients match the PyTorch reference`, () => {
+      it(`${norm}, tau ${tauName}: output and gradients match the PyTorch reference`, async () => {
         const x = tf.tensor2d(get('x').data, get('x').shape as [number, number]);
         const k = tf.tensor2d(get('keyParamTokens').data, get('keyParamTokens').shape as [number, number]);
         const v = tf.tensor2d(get('valueParamTokens').data, get('valueParamTokens').shape as [number, number]);
         const up = tf.tensor2d(get('upstream').data, get('upstream').shape as [number, number]);
         const opts = { normActivationType: norm, tau };
         const out = pattention(x, k, v, opts);
-        expectAllClose(out.dataSync(), get(`${norm}.${tauName}.out`).data, 1e-5, 1e-5);
+        expectAllClose((await out.data()), get(`${norm}.${tauName}.out`).data, 1e-5, 1e-5);
         const grads = tf.grads((a, b, c) => tf.sum(tf.mul(pattention(a, b as tf.Tensor2D, c as tf.Tensor2D, opts), up)));
         const [dx, dk, dv] = grads([x, k, v]);
-        expectAllClose(dx!.dataSync(), get(`${norm}.${tauName}.dx`).data, 1e-4, 1e-5);
-        expectAllClose(dk!.dataSync(), get(`${norm}.${tauName}.dKey`).data, 1e-4, 1e-5);
-        expectAllClose(dv!.dataSync(), get(`${norm}.${tauName}.dValue`).data, 1e-4, 1e-5);
+        expectAllClose((await dx!.data()), get(`${norm}.${tauName}.dx`).data, 1e-4, 1e-5);
+        expectAllClose((await dk!.data()), get(`${norm}.${tauName}.dKey`).data, 1e-4, 1e-5);
+        expectAllClose((await dv!.data()), get(`${norm}.${tauName}.dValue`).data, 1e-4, 1e-5);
         tf.dispose([x, k, v, up, out, dx!, dk!, dv!]);
       });
     }
 
-    it(`${norm}: gradient with respect to the scores matches finite differences of a float64 reference`, () => {
+    it(`${norm}: gradient with respect to the scores matches finite differences of a float64 reference`, async () => {
       const M = 3;
       const n = 6;
       const scores = randn(M * n, 11, 1.3);
@@ -54,49 +54,50 @@ describeEachBackend('pattention', (backend) => {
       const eye = tf.eye(n) as tf.Tensor2D;
       const up = tf.tensor2d(upstream, [M, n]);
       const g = tf.grad((s) => tf.sum(tf.mul(pattention(s, eye, eye, { normActivationType: norm }), up)))(x);
-      expectAllClose(g.dataSync(), fd, 2e-4, 2e-5);
+      expectAllClose((await g.data()), fd, 2e-4, 2e-5);
       tf.dispose([x, eye, up, g]);
     });
   }
 
-  it('matches the float64 reference on a batch with leading dimensions [2, 3, d]', () => {
+  it('matches the float64 reference on a batch with leading dimensions [2, 3, d]', async () => {
     const x = randn(2 * 3 * 5, 21);
     const k = randn(4 * 5, 22, 0.7);
     const v = randn(4 * 3, 23);
-    const out = tf.tidy(() =>
-      pattention(tf.tensor3d(x, [2, 3, 5]), tf.tensor2d(k, [4, 5]), tf.tensor2d(v, [4, 3])).arraySync(),
-    ) as number[][][];
+    const result = tf.tidy(() => pattention(tf.tensor3d(x, [2, 3, 5]), tf.tensor2d(k, [4, 5]), tf.tensor2d(v, [4, 3])));
+    const out = (await result.array()) as number[][][];
+    result.dispose();
     const expected = pattention64(toRows(x, 6, 5), toRows(k, 4, 5), toRows(v, 4, 3), 'l2_norm_gelu');
     expect(out.length).toBe(2);
     expectAllClose(out.flat(2), expected.flat(), 1e-5, 1e-5);
   });
 
-  it('defines an all-zero score row as a zero output with a zero gradient (the official code gives NaN)', () => {
+  it('defines an all-zero score row as a zero output with a zero gradient (the official code gives NaN)', async () => {
     for (const norm of ['l2_norm_gelu', 'gelu_l2_norm'] as const) {
       const x = tf.tensor2d([[0, 0, 0], [1, 2, 3]]);
       const k = tf.tensor2d(randn(4 * 3, 5), [4, 3]);
       const v = tf.tensor2d(randn(4 * 2, 6), [4, 2]);
       const out = pattention(x, k, v, { normActivationType: norm });
-      const data = out.dataSync();
+      const data = (await out.data());
       expect(Array.from(data.slice(0, 2))).toEqual([0, 0]);
       expect(data.every(Number.isFinite)).toBe(true);
       const [dx, dk] = tf.grads((a, b) => tf.sum(pattention(a, b as tf.Tensor2D, v, { normActivationType: norm })))([x, k]);
-      expect(Array.from(dx!.dataSync().slice(0, 3))).toEqual([0, 0, 0]);
-      expect(dk!.dataSync().every(Number.isFinite)).toBe(true);
+      expect(Array.from((await dx!.data()).slice(0, 3))).toEqual([0, 0, 0]);
+      expect((await dk!.data()).every(Number.isFinite)).toBe(true);
       tf.dispose([x, k, v, out, dx!, dk!]);
     }
   });
 
-  it('a pinned tau equal to sqrt(n) gives the default result; another tau changes it', () => {
+  it('a pinned tau equal to sqrt(n) gives the default result; another tau changes it', async () => {
     const x = tf.tensor2d(randn(8, 31), [2, 4]);
     const k = tf.tensor2d(randn(16, 32), [4, 4]);
     const v = tf.tensor2d(randn(12, 33), [4, 3]);
     const a = pattention(x, k, v);
     const b = pattention(x, k, v, { tau: 2 });
     const c = pattention(x, k, v, { tau: 3 });
-    expectAllClose(b.dataSync(), a.dataSync(), 0, 0);
-    expect(Math.max(...Array.from(tf.abs(tf.sub(c, a)).dataSync()))).toBeGreaterThan(1e-3);
-    tf.dispose([x, k, v, a, b, c]);
+    expectAllClose((await b.data()), (await a.data()), 0, 0);
+    const diff = tf.abs(tf.sub(c, a));
+    expect(Math.max(...Array.from(await diff.data()))).toBeGreaterThan(1e-3);
+    tf.dispose([x, k, v, a, b, c, diff]);
   });
 
   it('leaks no tensors in forward or backward', async () => {
@@ -115,7 +116,7 @@ describeEachBackend('pattention', (backend) => {
     tf.dispose([x, k, v]);
   });
 
-  it('rejects mismatched shapes and bad options with typed errors', () => {
+  it('rejects mismatched shapes and bad options with typed errors', async () => {
     const x = tf.zeros([2, 5]);
     const k = tf.zeros([4, 6]) as tf.Tensor2D;
     const k5 = tf.zeros([4, 5]) as tf.Tensor2D;
