@@ -7,5 +7,7 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   platform: 'node',
-  external: [/^@tensorflow\//, /^@tokenformer\//],
+  external: [/^@tensorflow\//, '@tokenformer/model', '@tokenformer/pattention', 'webgpu'],
+  // the test helpers are TypeScript sources, so scripts bundle the one they use
+  noExternal: ['@tokenformer/testing'],
 });

@@ -1,7 +1,7 @@
 // `pnpm bench`: training (forward + backward) and KV-cache generation speed of the bench config
 // (vocab 4096, d 256, 4 layers, 4 heads, 256 q/k/v/proj tokens, 1024 FFN tokens, seq 256, batch 8)
 // on each backend present. Warm-up first; the backend is printed with every figure.
-// Options: --backends=wasm,cpu  --steps=N  --json=FILE
+// Options: --backends=wasm,cpu,webgpu  --steps=N  --batch=N  --json=FILE
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { countParams, preset, TokenFormer } from '@tokenformer/model';
@@ -20,6 +20,7 @@ interface Result {
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const backends = (args.backends ?? 'wasm,cpu').split(',') as ScriptBackend[];
 const steps = Number(args.steps ?? 3);
+const batchOverride = args.batch === undefined ? undefined : Number(args.batch);
 
 const config = preset('bench');
 const L = config.numLayers;
@@ -43,9 +44,8 @@ async function trainStep(model: TokenFormer, ids: number[][]): Promise<void> {
 }
 
 async function benchBackend(backend: ScriptBackend): Promise<Result> {
-  await startBackend(backend);
   // The cpu backend is ~30x slower than wasm: it runs one sequence per step so the bench ends.
-  const batch = backend === 'cpu' ? 1 : 8;
+  const batch = batchOverride ?? (backend === 'cpu' ? 1 : 8);
   const seqLen = 256 - 1;
   const model = new TokenFormer(config, { seed: 1 });
   const ids = randomIds(batch, seqLen, 7);
@@ -77,8 +77,21 @@ async function benchBackend(backend: ScriptBackend): Promise<Result> {
 }
 
 console.log(`bench config: d ${d}, ${L} layers, ${(countParams(config) / 1e6).toFixed(2)}M parameters, ${(trainFlopsPerToken(countParams(config), 255) / 1e6).toFixed(1)} MFLOP per trained token`);
+async function adapterName(): Promise<string> {
+  const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<{ info?: Record<string, string> } | null> } } }).navigator?.gpu;
+  const info = (await gpu?.requestAdapter())?.info ?? {};
+  return [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown adapter';
+}
+
 const results: Result[] = [];
 for (const backend of backends) {
+  try {
+    await startBackend(backend);
+  } catch (e) {
+    console.log(`[${backend}] unavailable: ${(e as Error).message}`);
+    continue;
+  }
+  if (backend === 'webgpu') console.log(`[webgpu] adapter: ${await adapterName()}`);
   const r = await benchBackend(backend);
   results.push(r);
   console.log(

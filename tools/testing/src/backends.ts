@@ -2,8 +2,8 @@
 // adapter exists. Importing '@tensorflow/tfjs' registers tfjs's gradients (tfjs-core alone does not).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { existsSync } from 'node:fs';
 import { describe } from 'vitest';
+import { nodeGpu } from './nodeWebgpu.js';
 
 export type BackendName = 'cpu' | 'wasm' | 'webgpu';
 
@@ -14,39 +14,10 @@ export interface BackendStatus {
   reason?: string;
 }
 
-type Gpu = { requestAdapter(): Promise<unknown> };
-
-/** SwiftShader's Vulkan driver, shipped by Debian's chromium package: a software WebGPU adapter. */
-const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-
-/**
- * WebGPU in Node comes from the `webgpu` npm package (Dawn). Without a GPU, Dawn finds an adapter
- * through SwiftShader's Vulkan driver (apt packages chromium and libvulkan1, which .ci/run installs).
- */
-async function nodeGpu(): Promise<Gpu | string> {
-  const nav = (globalThis as { navigator?: { gpu?: Gpu } }).navigator;
-  if (nav?.gpu) return nav.gpu;
-  if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-  let dawn: { create(options: string[]): Gpu; globals: Record<string, unknown> };
-  try {
-    dawn = (await import('webgpu')) as unknown as typeof dawn;
-  } catch (e) {
-    return `the webgpu (Dawn) package does not load: ${(e as Error).message}`;
-  }
-  Object.assign(globalThis, dawn.globals);
-  const gpu = dawn.create([]);
-  Object.defineProperty(globalThis, 'navigator', { value: { ...(nav ?? {}), gpu }, configurable: true, writable: true });
-  return gpu;
-}
-
 async function probeWebgpu(): Promise<BackendStatus> {
   if (process.env.TOKENFORMER_TEST_WEBGPU === '0') return { name: 'webgpu', available: false, reason: 'TOKENFORMER_TEST_WEBGPU=0' };
   const gpu = await nodeGpu();
   if (typeof gpu === 'string') return { name: 'webgpu', available: false, reason: gpu };
-  const adapter = await gpu.requestAdapter();
-  if (!adapter) {
-    return { name: 'webgpu', available: false, reason: 'no WebGPU adapter (no GPU, and no SwiftShader: apt-get install chromium libvulkan1)' };
-  }
   await import('@tensorflow/tfjs-backend-webgpu');
   return { name: 'webgpu', available: true };
 }
