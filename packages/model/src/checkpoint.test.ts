@@ -86,7 +86,7 @@ describe('checkpoints', () => {
 
   it('loads from URLs with fetch, and leaks no tensors doing so', async () => {
     const { config: text, weights } = await serializeCheckpoint(model);
-    const files: Record<string, BodyInit> = { 'https://example.test/ckpt/config.json': text, 'https://example.test/ckpt/model.safetensors': weights };
+    const files: Record<string, BodyInit> = { 'https://example.test/ckpt/config.json': text, 'https://example.test/ckpt/model.safetensors': weights as unknown as BodyInit };
     const fakeFetch = (async (url: string) => (files[url] ? new Response(files[url]) : new Response('no', { status: 404 }))) as unknown as typeof fetch;
     let loaded: TokenFormer | undefined;
     const leaked = await tensorsLeakedBy(async () => {

@@ -1,6 +1,6 @@
 import { describeEachBackend, expectAllClose, tensorsLeakedBy, tf, useBackend } from '@tokenformer/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GenerationError, InputError, KVCache, TokenFormer, createConfig, mulberry32, sampleToken } from './index.js';
+import { GenerationError, InputError, KVCache, TokenFormer, createConfig, mulberry32, preset, sampleToken } from './index.js';
 
 const config = createConfig({
   vocabSize: 97, hiddenSize: 32, numLayers: 2, numAttentionHeads: 4, qkvSlotNum: 24, projSlotNum: 16, ffnSlotNum: 48, maxSeqLen: 40,
@@ -79,6 +79,15 @@ describeEachBackend('generation', (backend) => {
     const floatIds = tf.tensor2d([[1, 2]]);
     expect(() => model.forward(floatIds)).toThrow(/int32 tensor/);
     floatIds.dispose();
+  });
+});
+
+describe('models too large for the wasm heap', () => {
+  it('are refused before any allocation, naming the size and the limit', async () => {
+    await useBackend('wasm');
+    const before = tf.memory().numTensors;
+    expect(() => new TokenFormer(preset('tokenformer-900m'))).toThrow(/3.61 GB, over the 2.5 GB the wasm backend can hold/);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
 

@@ -1,5 +1,5 @@
 // @tokenformer/model: browser-safe entry (no fs). Node checkpoint directories: '@tokenformer/model/node'.
-export { TokenFormer, tensorShapes, type TokenFormerOptions, type ForwardOptions, type LossOptions, type NamedVariable } from './model.js';
+export { TokenFormer, tensorShapes, WASM_WEIGHT_BYTES_LIMIT, type TokenFormerOptions, type ForwardOptions, type LossOptions, type NamedVariable } from './model.js';
 export {
   createConfig, validateConfig, padVocabSize, countParams, headDim, rotaryDims, CONFIG_FORMAT, SLOT_NAMES,
   type TokenFormerConfig, type UniformConfigArgs, type LayerSlots, type PattentionSlot, type SlotName,

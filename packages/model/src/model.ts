@@ -5,7 +5,7 @@ import type { Tensor, Tensor2D, Variable } from '@tensorflow/tfjs-core';
 import { TokenFormerBlock, pattentionPrefix, type InitialWeights } from './block.js';
 import { countParams, rotaryDims, SLOT_NAMES, validateConfig, type TokenFormerConfig } from './config.js';
 import { embeddingLookup } from './embedding.js';
-import { CheckpointError, InputError, TokenFormerError } from './errors.js';
+import { CheckpointError, ConfigError, InputError, TokenFormerError } from './errors.js';
 import { toIdsTensor, type IdsInput } from './ids.js';
 import type { KVCache } from './kvCache.js';
 import { layerNorm } from './layerNorm.js';
@@ -68,6 +68,21 @@ function checkWeights(config: TokenFormerConfig, weights: InitialWeights): void 
   }
 }
 
+/**
+ * The wasm backend's heap stops near 3 GB and then fails with "memory access out of bounds" rather
+ * than an out-of-memory error, so weights above this many bytes are refused up front on wasm.
+ */
+export const WASM_WEIGHT_BYTES_LIMIT = 2.5e9;
+
+function checkFitsBackend(config: TokenFormerConfig): void {
+  const bytes = countParams(config) * 4;
+  if (tf.getBackend() === 'wasm' && bytes > WASM_WEIGHT_BYTES_LIMIT) {
+    throw new ConfigError(
+      `the model's float32 weights take ${(bytes / 1e9).toFixed(2)} GB, over the ${WASM_WEIGHT_BYTES_LIMIT / 1e9} GB the wasm backend can hold (its heap ends near 3 GB); use tfjs-node(-gpu) or WebGPU`,
+    );
+  }
+}
+
 let gradientsChecked = false;
 
 /** tfjs-core alone registers no gradients; say how to get them instead of failing deep inside tfjs. */
@@ -91,6 +106,7 @@ export class TokenFormer {
 
   constructor(config: TokenFormerConfig, options: TokenFormerOptions = {}) {
     this.config = validateConfig(structuredClone(config));
+    checkFitsBackend(this.config);
     const { seed, weights } = options;
     if (weights) checkWeights(this.config, weights);
     const c = this.config;

@@ -40,7 +40,7 @@ describeEachBackend('Pattention layer', (backend) => {
     const loss = () => tf.mean(tf.square(tf.sub(layer.apply(x), target))) as tf.Scalar;
     const before = (await loss().data())[0]!;
     const opt = tf.train.sgd(0.5);
-    for (let i = 0; i < 20; i++) tf.dispose(opt.minimize(loss, true));
+    for (let i = 0; i < 20; i++) opt.minimize(loss, true)?.dispose();
     expect((await loss().data())[0]!).toBeLessThan(before * 0.9);
     opt.dispose();
     const moved = layer.readKeyParamTokens();
