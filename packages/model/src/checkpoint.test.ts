@@ -72,9 +72,9 @@ describe('checkpoints', () => {
       if (extra) tensors.push({ ...extra, data: new Float32Array(extra.shape.reduce((a, b) => a * b, 1)) });
       return serializeSafetensors(tensors);
     };
-    expect(() => deserializeCheckpoint(text, rebuilt('layers.1.mlp.keyParamTokens'))).toThrow(/lacks tensor layers.1.mlp.keyParamTokens \[20,16\]/);
-    expect(() => deserializeCheckpoint(text, rebuilt('', { name: 'extra', shape: [2] }))).toThrow(/has tensor extra, which the config does not use/);
-    expect(() => deserializeCheckpoint(text, rebuilt('finalNorm.bias', { name: 'finalNorm.bias', shape: [17] }))).toThrow(/finalNorm.bias has shape \[17\], config.json needs \[16\]/);
+    expect(() => deserializeCheckpoint(text, rebuilt('layers.1.mlp.keyParamTokens'))).toThrow(/the weights lack tensor layers.1.mlp.keyParamTokens \[20,16\]/);
+    expect(() => deserializeCheckpoint(text, rebuilt('', { name: 'extra', shape: [2] }))).toThrow(/the weights have tensor extra, which the config does not use/);
+    expect(() => deserializeCheckpoint(text, rebuilt('finalNorm.bias', { name: 'finalNorm.bias', shape: [17] }))).toThrow(/finalNorm.bias has shape \[17\], the config needs \[16\]/);
     const json = configToJson(config);
     expect(() => deserializeCheckpoint({ ...json, hiddenSizes: 3 }, weights)).toThrow(/unknown key "hiddenSizes"/);
     expect(() => deserializeCheckpoint({ ...json, format: 'other/1' }, weights)).toThrow(ConfigError);

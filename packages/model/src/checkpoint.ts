@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { configFromJson, configToJson } from './configJson.js';
 import { CheckpointError } from './errors.js';
-import { TokenFormer, tensorShapes } from './model.js';
+import { TokenFormer, checkFitsBackend } from './model.js';
 import { parseSafetensors, serializeSafetensors, toFloat32 } from './safetensors.js';
 
 export interface CheckpointBytes {
@@ -32,22 +32,12 @@ export async function serializeCheckpoint(model: TokenFormer): Promise<Checkpoin
  */
 export function deserializeCheckpoint(config: string | unknown, weights: Uint8Array): TokenFormer {
   const resolved = configFromJson(config);
+  checkFitsBackend(resolved); // before any tensor is made
   const file = parseSafetensors(weights);
-  const shapes = tensorShapes(resolved);
-  for (const name of file.tensors.keys()) {
-    if (!shapes.has(name)) throw new CheckpointError(`model.safetensors has tensor ${name}, which the config does not use`);
-  }
   const initial = new Map<string, tf.Tensor>();
   try {
-    for (const [name, shape] of shapes) {
-      const entry = file.tensors.get(name);
-      if (!entry) throw new CheckpointError(`model.safetensors lacks tensor ${name} [${shape}]`);
-      if (entry.shape.length !== shape.length || entry.shape.some((s, i) => s !== shape[i])) {
-        throw new CheckpointError(`tensor ${name} has shape [${entry.shape}], config.json needs [${shape}]`);
-      }
-      initial.set(name, tf.tensor(toFloat32(entry, name), shape, 'float32'));
-    }
-    return new TokenFormer(resolved, { weights: initial });
+    for (const [name, entry] of file.tensors) initial.set(name, tf.tensor(toFloat32(entry, name), entry.shape, 'float32'));
+    return new TokenFormer(resolved, { weights: initial }); // checks names and shapes against the config
   } finally {
     for (const t of initial.values()) t.dispose();
   }

@@ -58,13 +58,13 @@ function checkWeights(config: TokenFormerConfig, weights: InitialWeights): void 
   const shapes = tensorShapes(config);
   for (const [name, shape] of shapes) {
     const w = weights.get(name);
-    if (!w) throw new CheckpointError(`weights lack tensor ${name} [${shape}]`);
+    if (!w) throw new CheckpointError(`the weights lack tensor ${name} [${shape}]`);
     if (w.shape.length !== shape.length || w.shape.some((s, i) => s !== shape[i])) {
       throw new CheckpointError(`tensor ${name} has shape [${w.shape}], the config needs [${shape}]`);
     }
   }
   for (const name of weights.keys()) {
-    if (!shapes.has(name)) throw new CheckpointError(`weights have tensor ${name}, which the config does not use`);
+    if (!shapes.has(name)) throw new CheckpointError(`the weights have tensor ${name}, which the config does not use`);
   }
 }
 
@@ -74,7 +74,8 @@ function checkWeights(config: TokenFormerConfig, weights: InitialWeights): void 
  */
 export const WASM_WEIGHT_BYTES_LIMIT = 2.5e9;
 
-function checkFitsBackend(config: TokenFormerConfig): void {
+/** Throws ConfigError when the config's weights cannot fit the active backend (see above). */
+export function checkFitsBackend(config: TokenFormerConfig): void {
   const bytes = countParams(config) * 4;
   if (tf.getBackend() === 'wasm' && bytes > WASM_WEIGHT_BYTES_LIMIT) {
     throw new ConfigError(
