@@ -17,10 +17,25 @@ export function argmax(logits: ArrayLike<number>): number {
   return best;
 }
 
+/** Draws from softmax(logits / T) over every id, in id order (no sort needed without top-k/top-p). */
+function sampleAll(logits: ArrayLike<number>, temperature: number, rand: () => number): number {
+  const max = logits[argmax(logits)]! / temperature;
+  const weights = new Float64Array(logits.length);
+  let total = 0;
+  for (let i = 0; i < logits.length; i++) total += weights[i] = Math.exp(logits[i]! / temperature - max);
+  let r = rand() * total;
+  for (let i = 0; i < weights.length; i++) {
+    r -= weights[i]!;
+    if (r < 0) return i;
+  }
+  return argmax(logits);
+}
+
 /** Draws one id from `logits` [V] with `rand` uniform in [0, 1). */
 export function sampleToken(logits: ArrayLike<number>, options: SamplingOptions, rand: () => number): number {
   if (options.temperature === 0) return argmax(logits);
   const V = logits.length;
+  if ((options.topK === 0 || options.topK >= V) && options.topP >= 1) return sampleAll(logits, options.temperature, rand);
   let order = Array.from({ length: V }, (_, i) => i);
   order.sort((a, b) => logits[b]! - logits[a]! || a - b);
   if (options.topK > 0 && options.topK < V) {
