@@ -100,6 +100,22 @@ describeEachBackend('pattention', (backend) => {
     tf.dispose([x, k, v, a, b, c, diff]);
   });
 
+  it('zero key tokens appended with tau pinned at the old sqrt(n) leave l2_norm_gelu unchanged (paper App. B)', async () => {
+    const n = 6;
+    const x = tf.tensor2d(randn(5 * 8, 51), [5, 8]);
+    const k = tf.tensor2d(randn(n * 8, 52, 0.5), [n, 8]);
+    const v = tf.tensor2d(randn(n * 4, 53), [n, 4]);
+    const kGrown = tf.concat([k, tf.zeros([3, 8])]) as tf.Tensor2D;
+    const vGrown = tf.concat([v, tf.tensor2d(randn(3 * 4, 54), [3, 4])]) as tf.Tensor2D;
+    const before = pattention(x, k, v);
+    const exact = pattention(x, kGrown, vGrown, { tau: Math.sqrt(n) });
+    const official = pattention(x, kGrown, vGrown);
+    expectAllClose(await exact.data(), await before.data(), 1e-6, 1e-7);
+    const drift = tf.max(tf.abs(tf.sub(official, before)));
+    expect((await drift.data())[0]).toBeGreaterThan(1e-3);
+    tf.dispose([x, k, v, kGrown, vGrown, before, exact, official, drift]);
+  });
+
   it('leaks no tensors in forward or backward', async () => {
     const x = tf.tensor2d(randn(20, 41), [4, 5]);
     const k = tf.tensor2d(randn(30, 42), [6, 5]);
