@@ -15,14 +15,14 @@ export const NORM_ACTIVATION_TYPES: readonly NormActivationType[] = ['l2_norm_ge
 const SQRT1_2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
-/** Exact (erf) GeLU: 0.5·x·(1 + erf(x/√2)), as torch's F.gelu. */
-export function gelu(x: Tensor): Tensor {
-  return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, SQRT1_2)), 1)));
-}
-
 /** Φ(x) = 0.5·(1 + erf(x/√2)), the standard normal CDF. */
 function normalCdf(x: Tensor): Tensor {
   return tf.tidy(() => tf.mul(tf.add(tf.erf(tf.mul(x, SQRT1_2)), 1), 0.5));
+}
+
+/** Exact (erf) GeLU: x·Φ(x) = 0.5·x·(1 + erf(x/√2)), as torch's F.gelu. */
+export function gelu(x: Tensor): Tensor {
+  return tf.tidy(() => tf.mul(x, normalCdf(x)));
 }
 
 /** GeLU'(x) = Φ(x) + x·φ(x), given Φ(x) from the forward pass (erf is costly on wasm). */
