@@ -1,6 +1,7 @@
 // Backend selection for the repository scripts: an explicit choice, checked, never a silent fallback.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { activateBackend } from '@tokenformer/testing/activate';
 import { nodeGpu } from '@tokenformer/testing/node-webgpu';
 
 export type ScriptBackend = 'wasm' | 'cpu' | 'webgpu';
@@ -12,9 +13,7 @@ export async function startBackend(name: ScriptBackend): Promise<string> {
     if (typeof gpu === 'string') throw new Error(`backend webgpu is unavailable: ${gpu}`);
     await import('@tensorflow/tfjs-backend-webgpu');
   }
-  const ok = await tf.setBackend(name);
-  await tf.ready();
-  if (!ok || tf.getBackend() !== name) throw new Error(`backend ${name} did not start (active: ${tf.getBackend()})`);
+  await activateBackend(name);
   return tf.getBackend();
 }
 

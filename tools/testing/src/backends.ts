@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe } from 'vitest';
+import { activateBackend } from './activate.js';
 import { nodeGpu } from './nodeWebgpu.js';
 
 export type BackendName = 'cpu' | 'wasm' | 'webgpu';
@@ -29,11 +30,7 @@ export async function backendMatrix(): Promise<BackendStatus[]> {
 
 /** Switches to `name` and fails loudly if tfjs silently stayed elsewhere. */
 export async function useBackend(name: BackendName): Promise<void> {
-  const ok = await tf.setBackend(name);
-  await tf.ready();
-  if (!ok || tf.getBackend() !== name) {
-    throw new Error(`backend ${name} did not start (active: ${tf.getBackend()})`);
-  }
+  await activateBackend(name);
 }
 
 const matrix = await backendMatrix();
