@@ -23,15 +23,17 @@ const steps = Number(args.steps ?? 3);
 const batchOverride = args.batch === undefined ? undefined : Number(args.batch);
 
 const config = preset('bench');
+/** Trained positions per sequence: the bench config's 256 ids give 255 next-token targets. */
+const seqLen = 256 - 1;
 const L = config.numLayers;
 const d = config.hiddenSize;
 
 /** Training FLOPs per token, the paper's count: 6N plus 3 × 4·L·d·T for token-token attention. */
-function trainFlopsPerToken(params: number, seqLen: number): number {
-  return 6 * params + 12 * L * d * seqLen;
+function trainFlopsPerToken(params: number, T: number): number {
+  return 6 * params + 12 * L * d * T;
 }
 
-function randomIds(batch: number, seqLen: number, seed: number): number[][] {
+function randomIds(batch: number, seed: number): number[][] {
   let s = seed;
   const next = () => ((s = (s * 1103515245 + 12345) >>> 0) % config.vocabSize);
   return Array.from({ length: batch }, () => Array.from({ length: seqLen + 1 }, next));
@@ -46,12 +48,11 @@ async function trainStep(model: TokenFormer, ids: number[][]): Promise<void> {
 async function benchBackend(backend: ScriptBackend): Promise<Result> {
   // The cpu backend is ~30x slower than wasm: it runs one sequence per step so the bench ends.
   const batch = batchOverride ?? (backend === 'cpu' ? 1 : 8);
-  const seqLen = 256 - 1;
   const model = new TokenFormer(config, { seed: 1 });
-  const ids = randomIds(batch, seqLen, 7);
+  const ids = randomIds(batch, 7);
   await trainStep(model, ids); // warm-up
   const n = backend === 'cpu' ? 1 : steps;
-  let t0 = performance.now();
+  const t0 = performance.now();
   for (let i = 0; i < n; i++) await trainStep(model, ids);
   const trainSec = (performance.now() - t0) / 1000;
   const tokens = n * batch * seqLen;
@@ -63,7 +64,6 @@ async function benchBackend(backend: ScriptBackend): Promise<Result> {
   await model.generate(prompt, { maxNewTokens: 4, temperature: 0 }); // warm-up
   let decodeStart = 0;
   let count = 0;
-  t0 = performance.now();
   await model.generate(prompt, {
     maxNewTokens: generatedTokens,
     temperature: 0,
@@ -76,7 +76,7 @@ async function benchBackend(backend: ScriptBackend): Promise<Result> {
   return { backend, batch, seqLen, trainTokensPerSec, trainGflops, generateTokensPerSec, generatedTokens };
 }
 
-console.log(`bench config: d ${d}, ${L} layers, ${(countParams(config) / 1e6).toFixed(2)}M parameters, ${(trainFlopsPerToken(countParams(config), 255) / 1e6).toFixed(1)} MFLOP per trained token`);
+console.log(`bench config: d ${d}, ${L} layers, ${(countParams(config) / 1e6).toFixed(2)}M parameters, ${(trainFlopsPerToken(countParams(config), seqLen) / 1e6).toFixed(1)} MFLOP per trained token`);
 async function adapterName(): Promise<string> {
   const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<{ info?: Record<string, string> } | null> } } }).navigator?.gpu;
   const info = (await gpu?.requestAdapter())?.info ?? {};
