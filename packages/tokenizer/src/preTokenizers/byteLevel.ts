@@ -1,0 +1,75 @@
+// ByteLevel (GPT-2): optionally a leading space, the GPT-2 regex split, then every UTF-8 byte
+// becomes one of 256 printable characters. The byte mapping is left to the model (the piece is
+// flagged `byteLevel`) so that a word already in the cache is never mapped at all.
+import { type Piece, regexMatches, splitPiece, transformPiece } from '../piece.js';
+import { translateRegex } from '../regex.js';
+import type { PreTokenizer } from './preTokenizer.js';
+
+/** GPT-2's pre-tokenization pattern, as Hugging Face's ByteLevel pre-tokenizer writes it. */
+export const GPT2_PATTERN = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+export const GPT2_REGEX = translateRegex(GPT2_PATTERN, 'ByteLevel');
+
+export interface ByteLevelOptions {
+  addPrefixSpace: boolean;
+  trimOffsets: boolean;
+  useRegex: boolean;
+}
+
+export class ByteLevelPreTokenizer implements PreTokenizer {
+  private readonly re = new RegExp(GPT2_REGEX.source, 'gu');
+  private readonly sticky = new RegExp(GPT2_REGEX.source, 'uy');
+  constructor(readonly options: ByteLevelOptions) {}
+
+  preTokenize(p: Piece, out: Piece[]): void {
+    if (this.options.addPrefixSpace && p.text.length > 0 && p.text[0] !== ' ') p = prependSpace(p);
+    const start = out.length;
+    if (this.options.useRegex) splitPiece(p, regexMatches(this.re, p.text), 'Isolated', out);
+    else if (p.text.length > 0) out.push(p);
+    for (let i = start; i < out.length; i++) out[i] = { ...out[i]!, byteLevel: true };
+  }
+
+  /**
+   * The fast path: each word of `text` (after the optional prefix space) to `visit`, as a raw
+   * string that still needs the byte mapping. Same words as `preTokenize`, no piece objects.
+   */
+  forEachWord(text: string, visit: (word: string) => void): void {
+    if (this.options.addPrefixSpace && text.length > 0 && text[0] !== ' ') text = ` ${text}`;
+    if (!this.options.useRegex) {
+      if (text.length > 0) visit(text);
+      return;
+    }
+    // The GPT-2 pattern matches every character, so its matches tile the text: a sticky test gives
+    // each word's end without allocating a match array.
+    const re = this.sticky;
+    re.lastIndex = 0;
+    let prev = 0;
+    while (re.test(text)) {
+      const end = re.lastIndex;
+      visit(text.slice(prev, end));
+      prev = end;
+    }
+    if (prev < text.length) throw new Error(`ByteLevel: the GPT-2 pattern did not match at ${prev}`);
+  }
+
+  toJSON(): object {
+    return {
+      type: 'ByteLevel',
+      add_prefix_space: this.options.addPrefixSpace,
+      trim_offsets: this.options.trimOffsets,
+      use_regex: this.options.useRegex,
+    };
+  }
+}
+
+function prependSpace(p: Piece): Piece {
+  if (p.align === null) return { ...p, text: ` ${p.text}` };
+  const segs: [string, number, number][] = [[` ${p.text[0]!}`, 0, 1]];
+  if (p.text.length > 1) segs.push([p.text.slice(1), 1, p.text.length]);
+  return transformPiece(p, segs.length === 1 ? segs : perUnit(p.text, segs[0]!));
+}
+
+function perUnit(text: string, first: [string, number, number]): [string, number, number][] {
+  const segs: [string, number, number][] = [first];
+  for (let i = 1; i < text.length; i++) segs.push([text[i]!, i, i + 1]);
+  return segs;
+}
