@@ -10,3 +10,5 @@ export * from './preTokenizers/index.js';
 export * from './processors/index.js';
 export * from './decoders/index.js';
 export { MalformedTokenizerError, TokenizerError, TokenizerInputError, UnsupportedFeatureError } from './errors.js';
+export { BpeTrainer, type BpeTrainerOptions } from './trainer/bpeTrainer.js';
+export { canStream, encodeStream, lastSafeCut, type StreamOptions } from './stream.js';
