@@ -44,6 +44,7 @@ export class AddedVocabulary {
         let form = t.content;
         if (normalizer) form = normalizer.normalize(makePiece(t.content, false)).text;
         if (form !== t.content) this.normalizedForm.set(t.id, form);
+        if (form === '') continue; // normalized away: it can never match
         norm.push(form);
         this.byNormMatch.set(form, t);
       } else {
@@ -94,7 +95,8 @@ export class AddedVocabulary {
     let startOffset = 0;
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const t = table.get(m[0])!;
+      const t = table.get(m[0]);
+      if (t === undefined) continue;
       let start = m.index;
       let stop = start + m[0].length;
       if (t.singleWord) {

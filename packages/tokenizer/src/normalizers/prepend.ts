@@ -16,7 +16,8 @@ export class Prepend implements Normalizer {
 }
 
 function prependAligned(p: Piece, prefix: string): Piece {
-  const segs: [string, number, number][] = [[prefix + p.text[0]!, 0, 1]];
-  for (let i = 1; i < p.text.length; i++) segs.push([p.text[i]!, i, i + 1]);
+  const first = p.text.codePointAt(0)! > 0xffff ? 2 : 1;
+  const segs: [string, number, number][] = [[prefix + p.text.slice(0, first), 0, first]];
+  for (let i = first; i < p.text.length; i++) segs.push([p.text[i]!, i, i + 1]);
   return transformPiece(p, segs);
 }

@@ -1,4 +1,6 @@
 // Replace: every match of a literal or a regex becomes `content`.
+
+const isLowSurrogate = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
 import { type Piece, type Segment, transformPiece } from '../piece.js';
 import type { Normalizer } from './normalizer.js';
 
@@ -20,7 +22,11 @@ export class Replace implements Normalizer {
         continue;
       }
       for (let i = prev; i < m.index; i++) segments.push([text[i]!, i, i + 1]);
-      segments.push([this.content, m.index, m.index + m[0].length]);
+      // as Hugging Face: the replacement is aligned to the last character of the match
+      const end = m.index + m[0].length;
+      const lastStart = end >= 2 && isLowSurrogate(text.charCodeAt(end - 1)) && end - 2 >= m.index ? end - 2 : end - 1;
+      for (let i = m.index; i < lastStart; i++) segments.push(['', i, i + 1]);
+      segments.push([this.content, lastStart, end]);
       prev = m.index + m[0].length;
     }
     if (segments.length === 0) return p;
