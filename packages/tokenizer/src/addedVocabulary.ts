@@ -127,12 +127,32 @@ export class AddedVocabulary {
   }
 }
 
-function alternation(contents: string[]): RegExp | null {
+/**
+ * One regex matching any of `contents`, leftmost-longest (as Hugging Face's Aho-Corasick automaton):
+ * the contents are laid out as a trie, `a(?:b(?:c)?)?`, so each character is tried once and the
+ * greedy optional groups take the longest content that matches before shorter ones.
+ */
+export function alternation(contents: string[]): RegExp | null {
   if (contents.length === 0) return null;
-  // Longest first: a JavaScript alternation takes the first alternative that matches, so this
-  // gives the leftmost-longest match Hugging Face's Aho-Corasick automaton finds.
-  const sorted = [...new Set(contents)].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  return new RegExp(sorted.map(escapeRegex).join('|'), 'gu');
+  interface Node {
+    end: boolean;
+    next: Map<string, Node>;
+  }
+  const root: Node = { end: false, next: new Map() };
+  for (const c of new Set(contents)) {
+    let node = root;
+    for (const ch of c) {
+      let n = node.next.get(ch);
+      if (!n) node.next.set(ch, (n = { end: false, next: new Map() }));
+      node = n;
+    }
+    node.end = true;
+  }
+  const emit = (node: Node): string => {
+    const alts = [...node.next].map(([ch, child]) => escapeRegex(ch) + (child.next.size === 0 ? '' : child.end ? `(?:${emit(child)})?` : `(?:${emit(child)})`));
+    return alts.join('|');
+  };
+  return new RegExp(emit(root), 'gu');
 }
 
 function lastChar(text: string, end: number): string {

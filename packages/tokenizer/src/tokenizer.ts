@@ -239,26 +239,43 @@ export class Tokenizer {
   private sequenceEncoding(text: string, typeId: number): Encoding {
     const e = emptyEncoding();
     const words: Piece[] = [];
+    const byteLevel = this.preTokenizer instanceof ByteLevelPreTokenizer ? this.preTokenizer : null;
     for (const p of this.addedVocabulary.extractAndNormalize(wellFormed(text), this.normalizer, true)) {
       if (p.addedId >= 0) {
         pushToken(e, p.addedId, p.text, pieceSpan(p), typeId, false, typeId);
         continue;
       }
+      if (byteLevel !== null) {
+        // the common case without per-word pieces: spans index the prepared piece directly
+        const q = byteLevel.withPrefixSpace(p);
+        byteLevel.forEachWordSpan(q.text, (start, end) => this.pushWord(e, q.text.slice(start, end), true, q.align!, start, typeId));
+        continue;
+      }
       words.length = 0;
       this.preTokenize(p, words);
-      for (const w of words) {
-        const r = this.model.tokenize(w);
-        const spans = w.byteLevel ? byteUnitSpans(w.text) : null;
-        const align = w.align!;
-        for (let k = 0; k < r.length; k += 3) {
-          const id = r[k]!;
-          const u0 = spans ? spans.first[r[k + 1]!]! : r[k + 1]!;
-          const u1 = spans ? spans.last[r[k + 2]! - 1]! : r[k + 2]! - 1;
-          pushToken(e, id, this.model.idToToken(id)!, [align[2 * u0]!, align[2 * u1 + 1]!], typeId, false, typeId);
+      for (const w of words) this.pushWord(e, w.text, w.byteLevel, w.align!, 0, typeId);
+    }
+    return e;
+  }
+
+  /** The tokens of one word, offsets through `align` (the word starts at unit `at` of it). */
+  private pushWord(e: Encoding, word: string, byteLevel: boolean, align: Int32Array, at: number, typeId: number): void {
+    const r = this.model.tokenizeWord(word, byteLevel);
+    let spans: { first: Int32Array; last: Int32Array } | null = null;
+    if (byteLevel) {
+      for (let i = 0; i < word.length; i++) {
+        if (word.charCodeAt(i) > 0x7f) {
+          spans = byteUnitSpans(word);
+          break;
         }
       }
     }
-    return e;
+    for (let k = 0; k < r.length; k += 3) {
+      const id = r[k]!;
+      const u0 = at + (spans ? spans.first[r[k + 1]!]! : r[k + 1]!);
+      const u1 = at + (spans ? spans.last[r[k + 2]! - 1]! : r[k + 2]! - 1);
+      pushToken(e, id, this.model.idToToken(id)!, [align[2 * u0]!, align[2 * u1 + 1]!], typeId, false, typeId);
+    }
   }
 }
 

