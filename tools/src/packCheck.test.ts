@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { packCheck } from './packCheck.js';
 
 describe('every package packs, installs alone from its tarball, and imports', () => {
-  it('pattention and model', () => {
+  it('pattention, model and tokenizer', () => {
     const report = packCheck();
     const names = report.packages.map((p) => p.name).sort();
-    expect(names).toEqual(['@tokenformer/model', '@tokenformer/pattention']);
+    expect(names).toEqual(['@tokenformer/model', '@tokenformer/pattention', '@tokenformer/tokenizer']);
     for (const p of report.packages) {
       expect(p.files, p.name).toContain('dist/index.js');
       expect(p.files, p.name).toContain('dist/index.d.ts');
@@ -17,5 +17,7 @@ describe('every package packs, installs alone from its tarball, and imports', ()
     expect(report.modelAlone.backend).toBe('wasm');
     expect(report.modelAlone.loss).toBeGreaterThan(0);
     expect(report.modelAlone.ids).toHaveLength(4);
+    expect(report.packages.find((p) => p.name === '@tokenformer/tokenizer')!.files).toContain('dist/node.js');
+    expect(report.tokenizerAlone).toEqual({ vocabSize: 300, text: 'the lazy fox<|endoftext|>', same: true });
   }, 300_000);
 });

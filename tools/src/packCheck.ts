@@ -77,10 +77,27 @@ const ids = await loaded.generate([1, 2, 3], { maxNewTokens: 4, temperature: 0 }
 console.log(JSON.stringify({ backend: tf.getBackend(), loss: loss.dataSync()[0], ids }));
 `;
 
+const TOKENIZER_ALONE = `
+import { BpeTrainer, Tokenizer } from '@tokenformer/tokenizer';
+import { saveTokenizer, loadTokenizer } from '@tokenformer/tokenizer/node';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+const trainer = new BpeTrainer({ vocabSize: 300, specialTokens: ['<|endoftext|>'] });
+trainer.feed('the quick brown fox jumps over the lazy dog '.repeat(20));
+const t = trainer.train();
+const file = join(mkdtempSync(join(tmpdir(), 'pack-tok-')), 'tokenizer.json');
+saveTokenizer(t, file);
+const again = loadTokenizer(file);
+const ids = again.encodeIds('the lazy fox<|endoftext|>');
+console.log(JSON.stringify({ vocabSize: again.vocabSize(), text: again.decode(ids), same: JSON.stringify(Tokenizer.fromJSON(t.toString()).encodeIds('the lazy fox')) === JSON.stringify(t.encodeIds('the lazy fox')) }));
+`;
+
 export interface PackReport {
   packages: PackedPackage[];
   pattentionAlone: { shape: number[]; finite: boolean };
   modelAlone: { backend: string; loss: number; ids: number[] };
+  tokenizerAlone: { vocabSize: number; text: string; same: boolean };
 }
 
 export function packCheck(): PackReport {
@@ -99,7 +116,8 @@ export function packCheck(): PackReport {
         MODEL_ALONE,
       ).trim().split('\n').pop()!,
     );
-    return { packages, pattentionAlone, modelAlone };
+    const tokenizerAlone = JSON.parse(installAndRun(base, 'tokenizer', [tarball('@tokenformer/tokenizer')], TOKENIZER_ALONE));
+    return { packages, pattentionAlone, modelAlone, tokenizerAlone };
   } finally {
     rmSync(base, { recursive: true, force: true });
   }
