@@ -18,6 +18,9 @@ describe('every package packs, installs alone from its tarball, and imports', ()
     expect(report.modelAlone.loss).toBeGreaterThan(0);
     expect(report.modelAlone.ids).toHaveLength(4);
     expect(report.packages.find((p) => p.name === '@tokenformer/tokenizer')!.files).toContain('dist/node.js');
-    expect(report.tokenizerAlone).toEqual({ vocabSize: 300, text: 'the lazy fox<|endoftext|>', same: true });
+    // the tiny training text runs out of pairs before 300 tokens: special + 256 bytes + its merges
+    expect(report.tokenizerAlone.vocabSize).toBeGreaterThan(257);
+    expect(report.tokenizerAlone.vocabSize).toBeLessThanOrEqual(300);
+    expect(report.tokenizerAlone).toMatchObject({ text: 'the lazy fox<|endoftext|>', same: true });
   }, 300_000);
 });
