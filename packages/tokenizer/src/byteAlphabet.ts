@@ -32,6 +32,12 @@ export function byteLevelAlphabet(): string[] {
 
 const encoder = new TextEncoder();
 
+/** Whether every UTF-16 unit is ASCII (then units, code points and UTF-8 bytes coincide). */
+export function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 /** UTF-8 bytes of a (well-formed) string. */
 export function utf8(text: string): Uint8Array {
   return encoder.encode(text);

@@ -1,7 +1,7 @@
 // The Tokenizer: tokenizer.json's pipeline end to end. encode = added tokens -> normalizer ->
 // pre-tokenizer -> model -> post-processor; decode = ids -> tokens -> decoder.
 import { AddedVocabulary, type AddedToken } from './addedVocabulary.js';
-import { byteUnitSpans } from './byteAlphabet.js';
+import { byteUnitSpans, isAscii } from './byteAlphabet.js';
 import { ByteLevelDecoder, type Decoder, decoderFromJson } from './decoders/index.js';
 import { concatEncodings, emptyEncoding, type Encoding, pushToken } from './encoding.js';
 import { MalformedTokenizerError, TokenizerInputError, UnsupportedFeatureError } from './errors.js';
@@ -261,15 +261,7 @@ export class Tokenizer {
   /** The tokens of one word, offsets through `align` (the word starts at unit `at` of it). */
   private pushWord(e: Encoding, word: string, byteLevel: boolean, align: Int32Array, at: number, typeId: number): void {
     const r = this.model.tokenizeWord(word, byteLevel);
-    let spans: { first: Int32Array; last: Int32Array } | null = null;
-    if (byteLevel) {
-      for (let i = 0; i < word.length; i++) {
-        if (word.charCodeAt(i) > 0x7f) {
-          spans = byteUnitSpans(word);
-          break;
-        }
-      }
-    }
+    const spans = byteLevel && !isAscii(word) ? byteUnitSpans(word) : null;
     for (let k = 0; k < r.length; k += 3) {
       const id = r[k]!;
       const u0 = at + (spans ? spans.first[r[k + 1]!]! : r[k + 1]!);

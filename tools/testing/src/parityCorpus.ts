@@ -4,22 +4,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sotuTexts } from './corpus.js';
 import { repoRoot } from './npmAsset.js';
+import { seededRandom } from './rng.js';
 
 export interface ParityText {
   kind: string;
   text: string;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 
 /** Characters random texts are drawn from: one pool per script or hazard. */
@@ -51,7 +42,7 @@ export function randomText(rand: () => number, len: number, pools = Object.keys(
 
 /** The parity corpus. `specials` are the tokenizer's special tokens, spliced into texts. */
 export function parityCorpus(specials: string[], seed = 1): ParityText[] {
-  const rand = mulberry32(seed);
+  const rand = seededRandom(seed);
   const out: ParityText[] = [];
   const add = (kind: string, text: string): void => {
     out.push({ kind, text });

@@ -1,7 +1,7 @@
 // The BPE model (Hugging Face `models/bpe`): a word's characters (or, for byte-level pieces, its
 // UTF-8 bytes) are merged pair by pair, always the pair of lowest rank first and, among equal
 // ranks, the leftmost: exactly the order of Hugging Face's priority queue.
-import { BYTE_TO_CHAR, toByteLevel, utf8 } from '../byteAlphabet.js';
+import { BYTE_TO_CHAR, isAscii, toByteLevel, utf8 } from '../byteAlphabet.js';
 import { MalformedTokenizerError, TokenizerInputError, UnsupportedFeatureError } from '../errors.js';
 import { asArray, asBool, asInt, asObject, asString, isObject, type JsonObject, optString } from '../json.js';
 import type { Piece } from '../piece.js';
@@ -198,14 +198,7 @@ export class BPE {
   /** One symbol per UTF-8 byte, straight from the byte table. */
   private initBytes(text: string): void {
     const s = this.syms;
-    let ascii = true;
-    for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) > 0x7f) {
-        ascii = false;
-        break;
-      }
-    }
-    if (ascii) {
+    if (isAscii(text)) {
       this.reserve(text.length);
       for (let i = 0; i < text.length; i++) {
         s.ids[i] = this.byteIds[text.charCodeAt(i)]!;

@@ -1,19 +1,13 @@
 // Lowercase: each code point on its own, as Rust's `char::to_lowercase` (so a final capital sigma
 // gives σ, not the context-dependent ς that String.prototype.toLowerCase would give).
+import { isAscii } from '../byteAlphabet.js';
 import { type Piece, type Segment, transformPiece } from '../piece.js';
 import type { Normalizer } from './normalizer.js';
 
 export class Lowercase implements Normalizer {
   normalize(p: Piece): Piece {
     const text = p.text;
-    let ascii = true;
-    for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) > 0x7f) {
-        ascii = false;
-        break;
-      }
-    }
-    if (ascii) {
+    if (isAscii(text)) {
       const lower = text.toLowerCase();
       return lower === text ? p : { ...p, text: lower };
     }

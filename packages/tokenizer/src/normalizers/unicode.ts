@@ -2,6 +2,7 @@
 // For offsets, each output character is aligned as Hugging Face aligns it: characters that come
 // from one input character (a decomposition, a compatibility mapping) map to that character; a
 // composed character maps to the first character it was composed from.
+import { isAscii } from '../byteAlphabet.js';
 import { type Piece, type Segment, transformPiece } from '../piece.js';
 import type { Normalizer } from './normalizer.js';
 
@@ -72,9 +73,4 @@ export class UnicodeNormalizer implements Normalizer {
   toJSON(): object {
     return { type: this.form };
   }
-}
-
-function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
-  return true;
 }

@@ -42,6 +42,8 @@ export class ByteLevelPreTokenizer implements PreTokenizer {
       if (text.length > 0) visit(0, text.length);
       return;
     }
+    // The GPT-2 pattern matches every character, so its matches tile the text: a sticky test gives
+    // each word's end without allocating a match array.
     const re = this.sticky;
     re.lastIndex = 0;
     let prev = 0;
@@ -50,6 +52,7 @@ export class ByteLevelPreTokenizer implements PreTokenizer {
       visit(prev, end);
       prev = end;
     }
+    if (prev < text.length) throw new Error(`ByteLevel: the GPT-2 pattern did not match at ${prev}`);
   }
 
   /**
@@ -58,21 +61,7 @@ export class ByteLevelPreTokenizer implements PreTokenizer {
    */
   forEachWord(text: string, visit: (word: string) => void): void {
     if (this.options.addPrefixSpace && text.length > 0 && text[0] !== ' ') text = ` ${text}`;
-    if (!this.options.useRegex) {
-      if (text.length > 0) visit(text);
-      return;
-    }
-    // The GPT-2 pattern matches every character, so its matches tile the text: a sticky test gives
-    // each word's end without allocating a match array.
-    const re = this.sticky;
-    re.lastIndex = 0;
-    let prev = 0;
-    while (re.test(text)) {
-      const end = re.lastIndex;
-      visit(text.slice(prev, end));
-      prev = end;
-    }
-    if (prev < text.length) throw new Error(`ByteLevel: the GPT-2 pattern did not match at ${prev}`);
+    this.forEachWordSpan(text, (start, end) => visit(text.slice(start, end)));
   }
 
   toJSON(): object {
