@@ -219,14 +219,14 @@ export class Tokenizer {
     const words: Piece[] = [];
     const byteLevel = this.preTokenizer instanceof ByteLevelPreTokenizer ? this.preTokenizer : null;
     const model = this.model;
-    const visit = (word: string): void => model.tokenizeWordInto(word, true, ids);
+    const visit = (t: string, start: number, end: number): void => model.tokenizeSpanInto(t, start, end, ids);
     for (const p of this.addedVocabulary.extractAndNormalize(wellFormed(text), this.normalizer, false)) {
       if (p.addedId >= 0) {
         ids.push(p.addedId);
         continue;
       }
       if (byteLevel !== null) {
-        byteLevel.forEachWord(p.text, visit);
+        byteLevel.forEachWordOf(p.text, visit);
         continue;
       }
       words.length = 0;

@@ -7,6 +7,7 @@ import { asArray, asBool, asInt, asObject, asString, isObject, type JsonObject, 
 import type { Piece } from '../piece.js';
 import { PairTable } from './pairTable.js';
 import { mergeLong, mergeShort, type Symbols } from './merge.js';
+import { SpanCache } from './wordCache.js';
 
 export interface BpeOptions {
   /** The token for characters outside the vocabulary (none: they are dropped, as in Hugging Face). */
@@ -43,9 +44,8 @@ export class BPE {
   private readonly unkId: number;
   private readonly cacheRaw = new Map<string, Int32Array>();
   private readonly cacheText = new Map<string, Int32Array>();
-  /** The fast path's caches: a word's one id, or its ids. */
-  private readonly idCacheRaw = new Map<string, number | number[]>();
-  private readonly idCacheText = new Map<string, number | number[]>();
+  /** The fast path's cache of byte-level words: a word's one id, or its ids. */
+  private readonly spanCache: SpanCache;
   private readonly cacheCapacity: number;
   private readonly syms: Symbols = { ids: new Int32Array(64), starts: new Int32Array(64), ends: new Int32Array(64), n: 0 };
 
@@ -65,6 +65,7 @@ export class BPE {
       this.vocabR[id] = tok;
     }
     this.cacheCapacity = options.cacheCapacity ?? 65536;
+    this.spanCache = new SpanCache(this.cacheCapacity);
     const prefix = options.continuingSubwordPrefix ?? '';
     this.table = new PairTable(merges.length);
     merges.forEach(([a, b], rank) => {
@@ -120,22 +121,23 @@ export class BPE {
     for (let i = 0; i < r.length; i += 3) out.push(r[i]!);
   }
 
-  /** Append the ids of one raw word (byte-level when `byteLevel`) to `out`: the fastest path. */
-  tokenizeWordInto(word: string, byteLevel: boolean, out: number[]): void {
-    const cache = byteLevel ? this.idCacheRaw : this.idCacheText;
-    let r = cache.get(word);
+  /**
+   * Append the ids of the byte-level word text[start, end) to `out`: the fastest path (the word is
+   * looked up in place; only a cache miss cuts it out of the text).
+   */
+  tokenizeSpanInto(text: string, start: number, end: number, out: number[]): void {
+    const h = SpanCache.hash(text, start, end);
+    let r = this.spanCache.get(text, start, end, h);
     if (r === undefined) {
-      const t = this.tokenizeUncached(word, byteLevel);
+      const word = text.slice(start, end);
+      const t = this.tokenizeUncached(word, true);
       if (t.length === 3) r = t[0]!;
       else {
         const ids: number[] = [];
         for (let i = 0; i < t.length; i += 3) ids.push(t[i]!);
         r = ids;
       }
-      if (word.length <= MAX_CACHED_LENGTH) {
-        if (cache.size >= this.cacheCapacity) cache.clear();
-        cache.set(word, r);
-      }
+      if (word.length <= MAX_CACHED_LENGTH) this.spanCache.set(word, h, r);
     }
     if (typeof r === 'number') out.push(r);
     else for (let i = 0; i < r.length; i++) out.push(r[i]!);

@@ -3,6 +3,7 @@
 // flagged `byteLevel`) so that a word already in the cache is never mapped at all.
 import { type Piece, regexMatches, splitPiece, transformPiece } from '../piece.js';
 import { translateRegex } from '../regex.js';
+import { scanGpt2 } from './gpt2Scanner.js';
 import type { PreTokenizer } from './preTokenizer.js';
 
 /** GPT-2's pre-tokenization pattern, as Hugging Face's ByteLevel pre-tokenizer writes it. */
@@ -42,26 +43,13 @@ export class ByteLevelPreTokenizer implements PreTokenizer {
       if (text.length > 0) visit(0, text.length);
       return;
     }
-    // The GPT-2 pattern matches every character, so its matches tile the text: a sticky test gives
-    // each word's end without allocating a match array.
-    const re = this.sticky;
-    re.lastIndex = 0;
-    let prev = 0;
-    while (re.test(text)) {
-      const end = re.lastIndex;
-      visit(prev, end);
-      prev = end;
-    }
-    if (prev < text.length) throw new Error(`ByteLevel: the GPT-2 pattern did not match at ${prev}`);
+    scanGpt2(text, this.sticky, visit);
   }
 
-  /**
-   * The fast path: each word of `text` (after the optional prefix space) to `visit`, as a raw
-   * string that still needs the byte mapping. Same words as `preTokenize`, no piece objects.
-   */
-  forEachWord(text: string, visit: (word: string) => void): void {
-    if (this.options.addPrefixSpace && text.length > 0 && text[0] !== ' ') text = ` ${text}`;
-    this.forEachWordSpan(text, (start, end) => visit(text.slice(start, end)));
+  /** The prefix space (when asked for) and the words, as spans of the returned text. */
+  forEachWordOf(text: string, visit: (text: string, start: number, end: number) => void): void {
+    const t = this.options.addPrefixSpace && text.length > 0 && text[0] !== ' ' ? ` ${text}` : text;
+    this.forEachWordSpan(t, (start, end) => visit(t, start, end));
   }
 
   toJSON(): object {

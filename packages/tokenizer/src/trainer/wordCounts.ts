@@ -41,7 +41,7 @@ export class WordCounts {
     for (const p of this.added.extractAndNormalize(wellFormed(text), this.normalizer, false)) {
       if (p.addedId >= 0) continue;
       if (byteLevel) {
-        byteLevel.forEachWord(p.text, (w) => this.add(this.raw, w));
+        byteLevel.forEachWordOf(p.text, (t, start, end) => this.add(this.raw, t.slice(start, end)));
         continue;
       }
       words.length = 0;
