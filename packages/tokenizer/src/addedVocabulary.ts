@@ -1,7 +1,7 @@
 // Added and special tokens, matched before the model sees the text (Hugging Face's
 // `AddedVocabulary`): tokens with `normalized: false` are found in the raw input, the rest in the
 // normalized text; leftmost-longest, with `single_word`, `lstrip` and `rstrip` honoured.
-import { makePiece, type Piece, pieceSpan, slicePiece } from './piece.js';
+import { makePiece, type Piece, slicePiece } from './piece.js';
 import type { Normalizer } from './normalizers/index.js';
 import { escapeRegex, WHITE_SPACE, WORD_CHAR } from './regex.js';
 
@@ -119,11 +119,6 @@ export class AddedVocabulary {
     if (startOffset === 0) return [p];
     if (startOffset < text.length) out.push(slicePiece(p, startOffset, text.length));
     return out;
-  }
-
-  /** Offsets of an added-token piece in the input. */
-  static span(p: Piece): [number, number] {
-    return pieceSpan(p);
   }
 }
 

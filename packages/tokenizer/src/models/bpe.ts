@@ -2,8 +2,8 @@
 // UTF-8 bytes) are merged pair by pair, always the pair of lowest rank first and, among equal
 // ranks, the leftmost: exactly the order of Hugging Face's priority queue.
 import { BYTE_TO_CHAR, isAscii, toByteLevel, utf8 } from '../byteAlphabet.js';
-import { MalformedTokenizerError, TokenizerInputError, UnsupportedFeatureError } from '../errors.js';
-import { asArray, asBool, asInt, asObject, asString, isObject, type JsonObject, optString } from '../json.js';
+import { MalformedTokenizerError, UnsupportedFeatureError } from '../errors.js';
+import { asArray, asBool, asInt, asObject, isObject, type JsonObject, optString } from '../json.js';
 import type { Piece } from '../piece.js';
 import { PairTable } from './pairTable.js';
 import { mergeLong, mergeShort, type Symbols } from './merge.js';
@@ -174,8 +174,7 @@ export class BPE {
     }
     const s = this.syms;
     if (byteLevel && this.byteDirect) this.initBytes(text);
-    else if (byteLevel) this.initChars(toByteLevel(text), true);
-    else this.initChars(text, false);
+    else this.initChars(byteLevel ? toByteLevel(text) : text);
     if (s.n > SHORT_WORD) mergeLong(s, this.table);
     else mergeShort(s, this.table);
     const out = new Int32Array(s.n * 3);
@@ -222,10 +221,10 @@ export class BPE {
 
   /**
    * Hugging Face's `merge_word` over the characters of `word`: prefix/suffix, byte fallback and
-   * unknown tokens. Symbol ranges are UTF-16 units of `word`, or bytes when `bytes` is set (the
-   * word is then a byte-level string: one char per byte).
+   * unknown tokens. Symbol ranges are UTF-16 units of `word` (for a byte-level string, one unit
+   * per byte).
    */
-  private initChars(word: string, bytes: boolean): void {
+  private initChars(word: string): void {
     const s = this.syms;
     const { continuingSubwordPrefix: prefix, endOfWordSuffix: suffix, byteFallback, fuseUnk } = this.options;
     this.reserve(word.length * 4 + 1);
@@ -251,7 +250,7 @@ export class BPE {
         s.ids[n] = id;
         s.starts[n] = i;
         s.ends[n++] = i + units;
-      } else if (byteFallback && this.fallbackBytes(piece, i, i + units)) {
+      } else if (byteFallback && this.fallbackBytes(piece)) {
         flushUnk();
         n = this.pushFallback(piece, n, i, i + units);
       } else if (this.unkId >= 0) {
@@ -266,10 +265,9 @@ export class BPE {
     }
     flushUnk();
     s.n = n;
-    void bytes;
   }
 
-  private fallbackBytes(piece: string, _start: number, _end: number): boolean {
+  private fallbackBytes(piece: string): boolean {
     for (const b of utf8(piece)) if (!this.vocab.has(byteToken(b))) return false;
     return true;
   }
@@ -362,10 +360,3 @@ export function parseMergesTxt(text: string, field = 'merges.txt'): [string, str
   return out;
 }
 
-export function assertId(id: number, limit: number): void {
-  if (!Number.isInteger(id) || id < 0 || id >= limit) {
-    throw new TokenizerInputError(`token id ${id} is out of range: ids are integers in [0, ${limit})`);
-  }
-}
-
-void asString;
