@@ -12,3 +12,5 @@ export * from './decoders/index.js';
 export { MalformedTokenizerError, TokenizerError, TokenizerInputError, UnsupportedFeatureError } from './errors.js';
 export { BpeTrainer, type BpeTrainerOptions } from './trainer/bpeTrainer.js';
 export { canStream, encodeStream, lastSafeCut, type StreamOptions } from './stream.js';
+export { DecodeStream } from './decodeStream.js';
+export { loadTokenizerFromUrl } from './url.js';
