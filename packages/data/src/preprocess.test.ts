@@ -2,7 +2,9 @@
 // back exactly; the split is deterministic; a failed run leaves no dataset behind.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NEOX_20B_TOKENIZER, npmAsset } from '@tokenformer/testing/text';
 import { loadTokenizer } from '@tokenformer/tokenizer/node';
@@ -37,6 +39,24 @@ describe('preprocess', () => {
     expect(ds.numTokens).toBe(report.train.tokens);
     for (const i of [0, 100, 232]) expect([...ds.get(i)]).toEqual([...neox.encodeIds(docs[i]!.text), eod]);
     ds.close();
+  });
+
+  it('gives the same bytes on worker threads (both cores) as on this thread', async () => {
+    const require = createRequire(import.meta.url);
+    const module = pathToFileURL(join(dirname(require.resolve('@tokenformer/tokenizer/package.json')), 'dist', 'node.js')).href;
+    const encoderOptions = { path: npmAsset(NEOX_20B_TOKENIZER) };
+    const one = await preprocess(docs, { encode: (t) => neox.encodeIds(t), eod: 0, vocabSize: 50277, outputPrefix: join(dir, 'one'), validFraction: 0.1 });
+    const two = await preprocess(docs, { encoder: { module, options: encoderOptions, workers: 2 }, eod: 0, vocabSize: 50277, outputPrefix: join(dir, 'two'), validFraction: 0.1 });
+    for (const split of ['train', 'valid'] as const) {
+      for (const ext of ['.idx', '.bin']) expect(readFileSync(one[split]!.prefix + ext).equals(readFileSync(two[split]!.prefix + ext))).toBe(true);
+    }
+    expect(two.train.tokens).toBe(one.train.tokens);
+  });
+
+  it('reports a worker that cannot build its encoder', async () => {
+    const run = preprocess(docs.slice(0, 3), { encoder: { module: 'file:///nonexistent/encoder.js', workers: 1 }, eod: 0, vocabSize: 50277, outputPrefix: join(dir, 'noworker') });
+    await expect(run).rejects.toThrow(/encoder worker: .*nonexistent/);
+    expect(readdirSync(dir).filter((f) => f.startsWith('noworker'))).toEqual([]);
   });
 
   it('splits by document, deterministically for a seed', async () => {

@@ -76,3 +76,13 @@ export async function trainFromFiles(files: string[], options: BpeTrainerOptions
 export function encodeFile(tokenizer: Tokenizer, file: string, options: StreamOptions = {}): AsyncGenerator<number[]> {
   return encodeStream(tokenizer, readChunks(file), options);
 }
+
+/**
+ * An encode function for worker threads (e.g. `@tokenformer/data`'s parallel preprocessing): each
+ * worker imports this module and calls `createEncoder({ path })` to get its own tokenizer.
+ */
+export function createEncoder(options: { path: string; addSpecialTokens?: boolean }): (text: string) => number[] {
+  const tokenizer = loadTokenizer(options.path);
+  const addSpecialTokens = options.addSpecialTokens ?? false;
+  return (text) => tokenizer.encodeIds(text, { addSpecialTokens });
+}

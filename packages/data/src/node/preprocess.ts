@@ -6,11 +6,18 @@ import { DataInputError } from '../errors.js';
 import { bestFittingDtype, type TokenDtype } from '../format.js';
 import { hashUniform } from '../random.js';
 import type { Document } from './readers.js';
+import { EncodePool, type WorkerEncoder } from './encodePool.js';
 import { IndexedDatasetWriter } from './writer.js';
 
+/** Documents per batch sent to a worker, and the most UTF-16 units in one. */
+const BATCH_DOCS = 64;
+const BATCH_CHARS = 1 << 20;
+
 export interface PreprocessOptions {
-  /** Text -> token ids (e.g. `tokenizer.encodeIds`). */
-  encode: (text: string) => ArrayLike<number>;
+  /** Text -> token ids (e.g. `tokenizer.encodeIds`), on this thread; or: */
+  encode?: (text: string) => ArrayLike<number>;
+  /** an encoder each worker thread builds for itself: tokenization on every core. */
+  encoder?: WorkerEncoder;
   /** End-of-document id appended to each document (GPT-NeoX's --append-eod), or null for none. */
   eod: number | null;
   /** Vocabulary size: picks uint16 (< 65,500) or int32 ids. */
@@ -46,6 +53,7 @@ export async function preprocess(docs: AsyncIterable<Document> | Iterable<Docume
   const validFraction = options.validFraction ?? 0;
   if (!(validFraction >= 0 && validFraction < 1)) throw new DataInputError(`preprocess: validFraction = ${validFraction} must be in [0, 1)`);
   if (!Number.isInteger(options.vocabSize) || options.vocabSize < 1) throw new DataInputError(`preprocess: vocabSize = ${options.vocabSize} must be a positive integer`);
+  if (!options.encode && !options.encoder) throw new DataInputError('preprocess: give `encode` (this thread) or `encoder` (worker threads)');
   const seed = options.seed ?? 1234;
   const dtype = bestFittingDtype(options.vocabSize);
   const names = validFraction > 0 ? ['train', 'valid'] : [null];
@@ -55,24 +63,53 @@ export async function preprocess(docs: AsyncIterable<Document> | Iterable<Docume
   let emptyDocuments = 0;
   let seen = 0;
   let tokens = 0;
+  const write = (ids: number[] | Int32Array): void => {
+    const i = seen++;
+    if (options.eod !== null) ids = appendEod(ids, options.eod);
+    if (ids.length === 0) {
+      emptyDocuments++;
+      return;
+    }
+    const w = validFraction > 0 && hashUniform(seed, i) < validFraction ? writers[1]! : writers[0]!;
+    w.addDocument(ids);
+    tokens += ids.length;
+    if (seen % 1000 === 0) options.onProgress?.({ documents: seen, tokens, bytes });
+  };
+  const pool = options.encoder ? new EncodePool(options.encoder) : null;
   try {
-    for await (const doc of docs) {
-      const i = seen++;
-      bytes += Buffer.byteLength(doc.text);
-      const ids = Array.from(options.encode(doc.text));
-      if (options.eod !== null) ids.push(options.eod);
-      if (ids.length === 0) {
-        emptyDocuments++;
-        continue;
+    if (pool) {
+      // batches go out in turn; results are written in input order, at most two per worker waiting
+      const inflight: Promise<Int32Array[]>[] = [];
+      let batch: string[] = [];
+      let chars = 0;
+      const send = async (): Promise<void> => {
+        const pending = pool.encode(batch);
+        pending.catch(() => undefined); // awaited below, in order; this only silences an early failure
+        inflight.push(pending);
+        batch = [];
+        chars = 0;
+        if (inflight.length >= 2 * pool.size) for (const ids of await inflight.shift()!) write(ids);
+      };
+      for await (const doc of docs) {
+        bytes += Buffer.byteLength(doc.text);
+        batch.push(doc.text);
+        chars += doc.text.length;
+        if (batch.length >= BATCH_DOCS || chars >= BATCH_CHARS) await send();
       }
-      const w = validFraction > 0 && hashUniform(seed, i) < validFraction ? writers[1]! : writers[0]!;
-      w.addDocument(ids);
-      tokens += ids.length;
-      if (seen % 1000 === 0) options.onProgress?.({ documents: seen, tokens, bytes });
+      if (batch.length > 0) await send();
+      while (inflight.length > 0) for (const ids of await inflight.shift()!) write(ids);
+    } else {
+      const encode = options.encode!;
+      for await (const doc of docs) {
+        bytes += Buffer.byteLength(doc.text);
+        write(Array.from(encode(doc.text)));
+      }
     }
   } catch (e) {
     for (const w of writers) w.abort();
     throw e;
+  } finally {
+    await pool?.close();
   }
   const reports = writers.map((w) => ({ prefix: w.prefix, ...w.finalize() }));
   const split = (r: (typeof reports)[number]): SplitReport => ({ prefix: r.prefix, documents: r.documents, tokens: r.tokens });
@@ -84,4 +121,15 @@ export async function preprocess(docs: AsyncIterable<Document> | Iterable<Docume
     bytes,
     seconds: (performance.now() - t0) / 1000,
   };
+}
+
+function appendEod(ids: number[] | Int32Array, eod: number): number[] | Int32Array {
+  if (Array.isArray(ids)) {
+    ids.push(eod);
+    return ids;
+  }
+  const out = new Int32Array(ids.length + 1);
+  out.set(ids);
+  out[ids.length] = eod;
+  return out;
 }
