@@ -93,11 +93,29 @@ const ids = again.encodeIds('the lazy fox<|endoftext|>');
 console.log(JSON.stringify({ vocabSize: again.vocabSize(), text: again.decode(ids), same: JSON.stringify(Tokenizer.fromJSON(t.toString()).encodeIds('the lazy fox')) === JSON.stringify(t.encodeIds('the lazy fox')) }));
 `;
 
+const DATA_ALONE = `
+import { GptSampler, IndexedDataset, preprocess, readSotu } from '@tokenformer/data/node';
+import { decodeIndex } from '@tokenformer/data';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+const prefix = join(mkdtempSync(join(tmpdir(), 'pack-data-')), 'sotu');
+const docs = [];
+for await (const d of readSotu()) if (docs.push(d) >= 5) break;
+const report = await preprocess(docs, { encode: (t) => Array.from(t.slice(0, 200), (c) => c.charCodeAt(0) % 256), eod: 0, vocabSize: 256, outputPrefix: prefix });
+const ds = IndexedDataset.open(report.train.prefix);
+const sampler = new GptSampler(ds, { seqLength: 64, batchSize: 2, seed: 1 });
+const batch = sampler.next();
+const index = decodeIndex(readFileSync(report.train.prefix + '.idx'), 'idx');
+console.log(JSON.stringify({ documents: ds.numDocuments, shape: batch.shape, dtype: index.dtype }));
+`;
+
 export interface PackReport {
   packages: PackedPackage[];
   pattentionAlone: { shape: number[]; finite: boolean };
   modelAlone: { backend: string; loss: number; ids: number[] };
   tokenizerAlone: { vocabSize: number; text: string; same: boolean };
+  dataAlone: { documents: number; shape: number[]; dtype: string };
 }
 
 export function packCheck(): PackReport {
@@ -117,7 +135,8 @@ export function packCheck(): PackReport {
       ).trim().split('\n').pop()!,
     );
     const tokenizerAlone = JSON.parse(installAndRun(base, 'tokenizer', [tarball('@tokenformer/tokenizer')], TOKENIZER_ALONE));
-    return { packages, pattentionAlone, modelAlone, tokenizerAlone };
+    const dataAlone = JSON.parse(installAndRun(base, 'data', [tarball('@tokenformer/data')], DATA_ALONE));
+    return { packages, pattentionAlone, modelAlone, tokenizerAlone, dataAlone };
   } finally {
     rmSync(base, { recursive: true, force: true });
   }

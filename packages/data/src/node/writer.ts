@@ -4,6 +4,8 @@ import { closeSync, existsSync, openSync, renameSync, unlinkSync, writeSync } fr
 import { DataInputError } from '../errors.js';
 import { encodeIndex, itemSize, type TokenDtype } from '../format.js';
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 export class IndexedDatasetWriter {
   private readonly fd: number;
   private readonly sizes: number[] = [];
@@ -35,16 +37,29 @@ export class IndexedDatasetWriter {
       this.buffer = new Uint8Array(bytes);
       this.view = new DataView(this.buffer.buffer);
     }
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i]!;
-      if (!Number.isInteger(id) || id < 0 || id > this.maxId) {
-        throw new DataInputError(`IndexedDatasetWriter: token id ${id} does not fit ${this.dtype} (0..${this.maxId})`);
+    // typed-array stores (little-endian hosts: all Node platforms) after a range check per id
+    const at = this.used;
+    if (LITTLE_ENDIAN && at % width === 0) {
+      const dst = width === 2 ? new Uint16Array(this.buffer.buffer, at, ids.length) : new Int32Array(this.buffer.buffer, at, ids.length);
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        if (!(id >= 0 && id <= this.maxId && Number.isInteger(id))) this.badId(id);
+        dst[i] = id;
       }
-      if (width === 2) this.view.setUint16(this.used + 2 * i, id, true);
-      else this.view.setInt32(this.used + 4 * i, id, true);
+    } else {
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        if (!(id >= 0 && id <= this.maxId && Number.isInteger(id))) this.badId(id);
+        if (width === 2) this.view.setUint16(at + 2 * i, id, true);
+        else this.view.setInt32(at + 4 * i, id, true);
+      }
     }
     this.used += bytes;
     this.sizes.push(ids.length);
+  }
+
+  private badId(id: number): never {
+    throw new DataInputError(`IndexedDatasetWriter: token id ${id} does not fit ${this.dtype} (0..${this.maxId})`);
   }
 
   /** Close the current document (GPT-NeoX's `end_document`). */
