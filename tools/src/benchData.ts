@@ -24,8 +24,8 @@ async function main(): Promise<void> {
     const tokenizerPath = npmAsset(NEOX_20B_TOKENIZER);
     const neox = loadTokenizer(tokenizerPath);
     const docs: Document[] = [];
-    for (let copy = 0; copy < 4; copy++) for await (const d of readSotu()) docs.push(d);
-    console.log(`preprocess: the corpus 4 times (${docs.length} documents, 43 MB) with GPT-NeoX-20B, Node ${process.version}, ${availableParallelism()} cores`);
+    for (let copy = 0; copy < 8; copy++) for await (const d of readSotu()) docs.push(d);
+    console.log(`preprocess: the corpus 8 times (${docs.length} documents, 86 MB) with GPT-NeoX-20B, Node ${process.version}, ${availableParallelism()} cores`);
     const single = await preprocess(docs, { encode: (t) => neox.encodeIds(t), eod: 0, vocabSize: neox.vocabSize(), outputPrefix: join(dir, 'one') });
     const module = pathToFileURL(join(dirname(require.resolve('@tokenformer/tokenizer/package.json')), 'dist', 'node.js')).href;
     const parallel = await preprocess(docs, { encoder: { module, options: { path: tokenizerPath } }, eod: 0, vocabSize: neox.vocabSize(), outputPrefix: join(dir, 'many') });
