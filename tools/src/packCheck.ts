@@ -110,12 +110,27 @@ const index = decodeIndex(readFileSync(report.train.prefix + '.idx'), 'idx');
 console.log(JSON.stringify({ documents: ds.numDocuments, shape: batch.shape, dtype: index.dtype }));
 `;
 
+const TRAINER_ALONE = `
+import * as tf from '@tensorflow/tfjs';
+import { TokenFormer, preset } from '@tokenformer/model';
+import { TrainStep, learningRateSchedule } from '@tokenformer/trainer';
+await tf.setBackend('cpu');
+const model = new TokenFormer(preset('tiny'), { seed: 1 });
+const step = new TrainStep(model);
+const lr = learningRateSchedule({ maxLr: 1e-3, warmupSteps: 1, decaySteps: 10 });
+const batch = { data: Int32Array.from({ length: 17 }, (_, i) => i), shape: [1, 17] };
+const a = await step.run([batch], lr(1));
+const b = await step.run([batch], lr(2));
+console.log(JSON.stringify({ steps: step.optimizer.step, falling: b.loss < a.loss }));
+`;
+
 export interface PackReport {
   packages: PackedPackage[];
   pattentionAlone: { shape: number[]; finite: boolean };
   modelAlone: { backend: string; loss: number; ids: number[] };
   tokenizerAlone: { vocabSize: number; text: string; same: boolean };
   dataAlone: { documents: number; shape: number[]; dtype: string };
+  trainerAlone: { steps: number; falling: boolean };
 }
 
 export function packCheck(): PackReport {
@@ -136,7 +151,15 @@ export function packCheck(): PackReport {
     );
     const tokenizerAlone = JSON.parse(installAndRun(base, 'tokenizer', [tarball('@tokenformer/tokenizer')], TOKENIZER_ALONE));
     const dataAlone = JSON.parse(installAndRun(base, 'data', [tarball('@tokenformer/data')], DATA_ALONE));
-    return { packages, pattentionAlone, modelAlone, tokenizerAlone, dataAlone };
+    const trainerAlone = JSON.parse(
+      installAndRun(
+        base,
+        'trainer',
+        [tarball('@tokenformer/trainer'), tarball('@tokenformer/model'), tarball('@tokenformer/pattention'), `@tensorflow/tfjs@${TFJS}`],
+        TRAINER_ALONE,
+      ).trim().split('\n').pop()!,
+    );
+    return { packages, pattentionAlone, modelAlone, tokenizerAlone, dataAlone, trainerAlone };
   } finally {
     rmSync(base, { recursive: true, force: true });
   }

@@ -1,0 +1,112 @@
+// AdamW as the official recipe runs it (apex FusedAdam in AdamW mode = torch.optim.AdamW):
+// decoupled weight decay, then the Adam moments with bias correction, in PyTorch's order of
+// operations. Betas (0.9, 0.95), eps 1e-8, weight decay 0.1 on parameter tokens and embeddings and
+// none on LayerNorm parameters. The moments live in non-trainable variables this class owns.
+import * as tf from '@tensorflow/tfjs-core';
+import { TrainerConfigError } from './errors.js';
+
+export interface AdamWParam {
+  /** A stable name (the checkpoint name), used for the optimizer state. */
+  name: string;
+  variable: tf.Variable;
+  /** Decoupled weight decay for this parameter (0 for LayerNorm weights and biases). */
+  weightDecay: number;
+}
+
+export interface AdamWOptions {
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+}
+
+export class AdamW {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  /** Updates applied so far (the bias corrections use it). */
+  step = 0;
+  private readonly expAvg = new Map<string, tf.Variable>();
+  private readonly expAvgSq = new Map<string, tf.Variable>();
+
+  constructor(
+    readonly params: AdamWParam[],
+    options: AdamWOptions = {},
+  ) {
+    this.beta1 = options.beta1 ?? 0.9;
+    this.beta2 = options.beta2 ?? 0.95;
+    this.eps = options.eps ?? 1e-8;
+    for (const [k, v] of [
+      ['beta1', this.beta1],
+      ['beta2', this.beta2],
+    ] as const) {
+      if (!(v >= 0 && v < 1)) throw new TrainerConfigError(`AdamW: ${k} = ${v} must be in [0, 1)`);
+    }
+    if (!(this.eps > 0)) throw new TrainerConfigError(`AdamW: eps = ${this.eps} must be > 0`);
+    const names = new Set<string>();
+    for (const p of params) {
+      if (names.has(p.name)) throw new TrainerConfigError(`AdamW: parameter name ${JSON.stringify(p.name)} appears twice`);
+      names.add(p.name);
+      if (!(p.weightDecay >= 0)) throw new TrainerConfigError(`AdamW: weightDecay of ${p.name} = ${p.weightDecay} must be >= 0`);
+      this.expAvg.set(p.name, tf.variable(tf.zerosLike(p.variable), false));
+      this.expAvgSq.set(p.name, tf.variable(tf.zerosLike(p.variable), false));
+    }
+  }
+
+  /** One update with learning rate `lr`; `grads` by parameter name (the caller disposes them). */
+  apply(grads: Map<string, tf.Tensor>, lr: number): void {
+    this.step++;
+    const { beta1, beta2, eps, step } = this;
+    const stepSize = lr / (1 - beta1 ** step);
+    const bias2Sqrt = Math.sqrt(1 - beta2 ** step);
+    tf.tidy(() => {
+      for (const p of this.params) {
+        const g = grads.get(p.name);
+        if (g === undefined) continue;
+        const m = this.expAvg.get(p.name)!;
+        const v = this.expAvgSq.get(p.name)!;
+        const decayed = p.weightDecay > 0 ? tf.mul(p.variable, 1 - lr * p.weightDecay) : p.variable; // same shape as the parameter
+        const mNew = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
+        const vNew = tf.add(tf.mul(v, beta2), tf.mul(tf.mul(g, g), 1 - beta2));
+        const denom = tf.add(tf.div(tf.sqrt(vNew), bias2Sqrt), eps);
+        m.assign(mNew);
+        v.assign(vNew);
+        p.variable.assign(tf.sub(decayed, tf.mul(tf.div(mNew, denom), stepSize)));
+      }
+    });
+  }
+
+  /** The moments by `<name>.exp_avg` / `<name>.exp_avg_sq` (new tensors: the caller disposes). */
+  stateTensors(): Map<string, tf.Tensor> {
+    const out = new Map<string, tf.Tensor>();
+    for (const p of this.params) {
+      out.set(`${p.name}.exp_avg`, this.expAvg.get(p.name)!.clone());
+      out.set(`${p.name}.exp_avg_sq`, this.expAvgSq.get(p.name)!.clone());
+    }
+    return out;
+  }
+
+  /** Restore moments and step (e.g. from a checkpoint); shapes must match. */
+  loadState(step: number, state: Map<string, { shape: number[]; data: Float32Array }>): void {
+    if (!Number.isInteger(step) || step < 0) throw new TrainerConfigError(`AdamW.loadState: step = ${step} must be an integer >= 0`);
+    for (const p of this.params) {
+      for (const [suffix, target] of [
+        ['exp_avg', this.expAvg],
+        ['exp_avg_sq', this.expAvgSq],
+      ] as const) {
+        const key = `${p.name}.${suffix}`;
+        const s = state.get(key);
+        if (s === undefined) throw new TrainerConfigError(`AdamW.loadState: ${key} is missing`);
+        const v = target.get(p.name)!;
+        if (s.shape.join(',') !== v.shape.join(',')) throw new TrainerConfigError(`AdamW.loadState: ${key} has shape [${s.shape}], the parameter [${v.shape}]`);
+        tf.tidy(() => v.assign(tf.tensor(s.data, v.shape)));
+      }
+    }
+    this.step = step;
+  }
+
+  dispose(): void {
+    for (const v of [...this.expAvg.values(), ...this.expAvgSq.values()]) v.dispose();
+    this.expAvg.clear();
+    this.expAvgSq.clear();
+  }
+}

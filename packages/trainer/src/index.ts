@@ -1,0 +1,6 @@
+// @tokenformer/trainer: what a training loop is made of. Backend-agnostic (tfjs-core peer).
+export { AdamW, type AdamWOptions, type AdamWParam } from './adamw.js';
+export { clipByGlobalNorm } from './clip.js';
+export { learningRateSchedule, type Schedule, type ScheduleOptions } from './schedule.js';
+export { isNoDecay, TrainStep, type StepResult, type TokenBatch, type TrainStepOptions } from './trainStep.js';
+export { NonFiniteError, TrainerConfigError, TrainerError } from './errors.js';

@@ -1,0 +1,125 @@
+// One optimizer step of the official recipe: gradients of the mean next-token loss, averaged over
+// micro-batches (gradient accumulation), a finite check, global-norm clipping, AdamW. A step whose
+// loss or gradient norm is not finite changes nothing and is counted; too many in a row stop the
+// run, so a NaN never reaches the weights (or a checkpoint).
+import * as tf from '@tensorflow/tfjs-core';
+import type { TokenFormer } from '@tokenformer/model';
+import { AdamW, type AdamWOptions, type AdamWParam } from './adamw.js';
+import { clipByGlobalNorm } from './clip.js';
+import { NonFiniteError, TrainerConfigError } from './errors.js';
+
+/** A batch of token ids, row-major [batch, T + 1] (as `@tokenformer/data`'s sampler gives). */
+export interface TokenBatch {
+  data: Int32Array;
+  shape: [number, number];
+}
+
+export interface TrainStepOptions extends AdamWOptions {
+  /** Decoupled weight decay of parameter tokens and embeddings (official 0.1); LayerNorm parameters get none. */
+  weightDecay?: number;
+  /** Global gradient-norm limit (official 1.0); 0 turns clipping off. */
+  clip?: number;
+  /** Non-finite steps in a row after which the run stops with NonFiniteError. Default 10. */
+  maxNonFiniteSteps?: number;
+}
+
+export interface StepResult {
+  /** Mean loss over the micro-batches (nats per token). */
+  loss: number;
+  /** Global gradient norm before clipping. */
+  gradNorm: number;
+  lr: number;
+  /** True when the loss or the gradient was not finite: nothing was updated. */
+  skipped: boolean;
+}
+
+/** LayerNorm parameters are exempt from weight decay (megatron/model/utils.py). */
+export function isNoDecay(name: string): boolean {
+  return name.startsWith('finalNorm.');
+}
+
+export class TrainStep {
+  readonly optimizer: AdamW;
+  readonly clip: number;
+  readonly maxNonFiniteSteps: number;
+  /** Steps skipped for a non-finite loss or gradient: in a row, and in total. */
+  nonFiniteInARow = 0;
+  nonFiniteTotal = 0;
+  private readonly nameOf = new Map<string, string>();
+
+  constructor(
+    readonly model: TokenFormer,
+    options: TrainStepOptions = {},
+  ) {
+    const wd = options.weightDecay ?? 0.1;
+    if (!(wd >= 0)) throw new TrainerConfigError(`weightDecay = ${wd} must be >= 0`);
+    this.clip = options.clip ?? 1.0;
+    if (!(this.clip >= 0)) throw new TrainerConfigError(`clip = ${this.clip} must be >= 0 (0: off)`);
+    this.maxNonFiniteSteps = options.maxNonFiniteSteps ?? 10;
+    if (!Number.isInteger(this.maxNonFiniteSteps) || this.maxNonFiniteSteps < 1) {
+      throw new TrainerConfigError(`maxNonFiniteSteps = ${this.maxNonFiniteSteps} must be an integer >= 1`);
+    }
+    const params: AdamWParam[] = [];
+    for (const [name, { variable }] of model.namedVariables()) {
+      params.push({ name, variable, weightDecay: isNoDecay(name) ? 0 : wd });
+      this.nameOf.set(variable.name, name);
+    }
+    this.optimizer = new AdamW(params, options);
+  }
+
+  /** One step over `microBatches` (their gradients averaged) at learning rate `lr`. */
+  async run(microBatches: TokenBatch[], lr: number): Promise<StepResult> {
+    if (microBatches.length === 0) throw new TrainerConfigError('TrainStep.run: no micro-batches');
+    const vars = this.optimizer.params.map((p) => p.variable);
+    let sum: Map<string, tf.Tensor> | null = null;
+    let lossSum = 0;
+    for (const b of microBatches) {
+      const ids = tf.tensor2d(b.data, b.shape, 'int32'); // [B, T+1]
+      const { value, grads } = tf.variableGrads(() => this.model.loss(ids) as tf.Scalar, vars);
+      ids.dispose();
+      lossSum += (await value.data())[0]!;
+      value.dispose();
+      if (sum === null) {
+        sum = new Map();
+        for (const [k, g] of Object.entries(grads)) sum.set(this.nameOf.get(k)!, g);
+      } else {
+        for (const [k, g] of Object.entries(grads)) {
+          const name = this.nameOf.get(k)!;
+          const prev = sum.get(name)!;
+          sum.set(name, tf.add(prev, g));
+          prev.dispose();
+          g.dispose();
+        }
+      }
+    }
+    const n = microBatches.length;
+    let grads = sum!;
+    if (n > 1) {
+      const mean = new Map<string, tf.Tensor>();
+      for (const [k, g] of grads) {
+        mean.set(k, tf.div(g, n));
+        g.dispose();
+      }
+      grads = mean;
+    }
+    const loss = lossSum / n;
+    const clipped = await clipByGlobalNorm(grads, this.clip > 0 ? this.clip : Infinity);
+    const skipped = !Number.isFinite(loss) || !Number.isFinite(clipped.norm);
+    if (!skipped) this.optimizer.apply(clipped.grads, lr);
+    for (const g of new Set([...grads.values(), ...clipped.grads.values()])) g.dispose();
+    if (skipped) {
+      this.nonFiniteInARow++;
+      this.nonFiniteTotal++;
+      if (this.nonFiniteInARow >= this.maxNonFiniteSteps) {
+        throw new NonFiniteError(
+          `${this.nonFiniteInARow} steps in a row had a non-finite loss or gradient (last loss ${loss}, gradient norm ${clipped.norm}); stopping: lower the learning rate or check the data`,
+        );
+      }
+    } else this.nonFiniteInARow = 0;
+    return { loss, gradNorm: clipped.norm, lr, skipped };
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+  }
+}
