@@ -4,3 +4,4 @@ export { clipByGlobalNorm } from './clip.js';
 export { learningRateSchedule, type Schedule, type ScheduleOptions } from './schedule.js';
 export { isNoDecay, TrainStep, type StepResult, type TokenBatch, type TrainStepOptions } from './trainStep.js';
 export { NonFiniteError, TrainerConfigError, TrainerError } from './errors.js';
+export { trainLoop, validationLoss, type LoopOptions, type StepEvent, type ValidationEvent } from './loop.js';
