@@ -155,7 +155,7 @@ export function packCheck(): PackReport {
       installAndRun(
         base,
         'trainer',
-        [tarball('@tokenformer/trainer'), tarball('@tokenformer/model'), tarball('@tokenformer/pattention'), `@tensorflow/tfjs@${TFJS}`],
+        [tarball('@tokenformer/trainer'), tarball('@tokenformer/model'), tarball('@tokenformer/pattention'), tarball('@tokenformer/data'), `@tensorflow/tfjs@${TFJS}`],
         TRAINER_ALONE,
       ).trim().split('\n').pop()!,
     );
