@@ -114,6 +114,7 @@ const TRAINER_ALONE = `
 import * as tf from '@tensorflow/tfjs';
 import { TokenFormer, preset } from '@tokenformer/model';
 import { TrainStep, learningRateSchedule } from '@tokenformer/trainer';
+import { runTraining } from '@tokenformer/trainer/node';
 await tf.setBackend('cpu');
 const model = new TokenFormer(preset('tiny'), { seed: 1 });
 const step = new TrainStep(model);
@@ -121,7 +122,7 @@ const lr = learningRateSchedule({ maxLr: 1e-3, warmupSteps: 1, decaySteps: 10 })
 const batch = { data: Int32Array.from({ length: 17 }, (_, i) => i), shape: [1, 17] };
 const a = await step.run([batch], lr(1));
 const b = await step.run([batch], lr(2));
-console.log(JSON.stringify({ steps: step.optimizer.step, falling: b.loss < a.loss }));
+console.log(JSON.stringify({ steps: step.optimizer.step, falling: b.loss < a.loss, node: typeof runTraining }));
 `;
 
 export interface PackReport {
@@ -130,7 +131,7 @@ export interface PackReport {
   modelAlone: { backend: string; loss: number; ids: number[] };
   tokenizerAlone: { vocabSize: number; text: string; same: boolean };
   dataAlone: { documents: number; shape: number[]; dtype: string };
-  trainerAlone: { steps: number; falling: boolean };
+  trainerAlone: { steps: number; falling: boolean; node: string };
 }
 
 export function packCheck(): PackReport {
