@@ -1,0 +1,69 @@
+// The backend is chosen here and nowhere else. `auto` takes tfjs-node-gpu or tfjs-node when they are
+// installed (they need libtensorflow, which their install script downloads: optional, detected at
+// run time, never required), else wasm. A backend asked for by name that cannot start is an error
+// that says why; tfjs's own silent fallback is checked against.
+import { existsSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+
+export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'webgpu', 'cpu'] as const;
+export type BackendChoice = (typeof BACKENDS)[number];
+
+export class BackendError extends Error {
+  override name = 'BackendError';
+}
+
+async function tryTensorflow(): Promise<string | null> {
+  const reasons: string[] = [];
+  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    try {
+      await import(pkg);
+      return null;
+    } catch (e) {
+      reasons.push(`${pkg}: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  return reasons.join('; ');
+}
+
+async function webgpuInNode(): Promise<void> {
+  const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
+  let dawn: { create(o: string[]): { requestAdapter(): Promise<unknown> }; globals: Record<string, unknown> };
+  try {
+    dawn = (await import('webgpu')) as unknown as typeof dawn;
+  } catch (e) {
+    throw new BackendError(`webgpu is unavailable: the webgpu (Dawn) package does not load (${(e as Error).message})`);
+  }
+  let gpu = dawn.create([]);
+  if (!(await gpu.requestAdapter()) && !process.env.VK_ICD_FILENAMES && existsSync(swiftshader)) {
+    process.env.VK_ICD_FILENAMES = swiftshader;
+    gpu = dawn.create([]);
+  }
+  if (!(await gpu.requestAdapter())) throw new BackendError('webgpu is unavailable: Dawn finds no adapter (no GPU driver, and no SwiftShader: apt-get install chromium libvulkan1)');
+  Object.assign(globalThis, dawn.globals);
+  Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+  await import('@tensorflow/tfjs-backend-webgpu');
+}
+
+async function activate(name: string): Promise<void> {
+  const ok = await tf.setBackend(name);
+  await tf.ready();
+  if (!ok || tf.getBackend() !== name) throw new BackendError(`backend ${name} did not start (tfjs is on ${tf.getBackend()})`);
+}
+
+/** Start the chosen backend; returns the name tfjs reports. */
+export async function startBackend(choice: BackendChoice): Promise<string> {
+  if (!BACKENDS.includes(choice)) throw new BackendError(`--backend ${JSON.stringify(choice)}: choose one of ${BACKENDS.join(', ')}`);
+  if (choice === 'auto' || choice === 'tensorflow') {
+    const why = await tryTensorflow();
+    if (why === null) {
+      await activate('tensorflow');
+      return tf.getBackend();
+    }
+    if (choice === 'tensorflow') throw new BackendError(`backend tensorflow is unavailable: ${why}`);
+    choice = 'wasm';
+  }
+  if (choice === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+  if (choice === 'webgpu') await webgpuInNode();
+  await activate(choice);
+  return tf.getBackend();
+}

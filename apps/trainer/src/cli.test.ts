@@ -1,0 +1,76 @@
+// The tokenformer command as a user runs it (the built bin; `pnpm test` builds first).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { createConfig, TokenFormer } from '@tokenformer/model';
+import { saveCheckpoint } from '@tokenformer/model/node';
+import { IndexedDataset } from '@tokenformer/data/node';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'tokenformer-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+
+describe('tokenformer prepare', () => {
+  it('trains a tokenizer on a corpus folder, writes the datasets and the unigram entropy', () => {
+    const corpus = join(dir, 'corpus');
+    mkdirSync(corpus);
+    for (let i = 0; i < 30; i++) writeFileSync(join(corpus, `${i}.txt`), `Document ${i}: the quick brown fox jumps over the lazy dog. `.repeat(5 + (i % 7)));
+    const out = join(dir, 'prepared');
+    const report = JSON.parse(execFileSync(process.execPath, [cli, 'prepare', '--corpus', corpus, '--out', out, '--vocab', '300', '--valid', '0.1'], { encoding: 'utf8' }));
+    expect(report).toMatchObject({ trainedTokenizer: true, vocabSize: 300, eod: 0 });
+    expect(report.train.documents + report.valid.documents).toBe(30);
+    expect(report.unigramEntropy).toBeGreaterThan(1);
+    expect(report.unigramEntropy).toBeLessThan(Math.log(300));
+    const ds = IndexedDataset.open(join(out, report.train.prefix));
+    expect(ds.numDocuments).toBe(report.train.documents);
+    ds.close();
+    expect(JSON.parse(readFileSync(join(out, 'prepare.json'), 'utf8')).unigramEntropy).toBe(report.unigramEntropy);
+  });
+
+  it('shows help, and exits 2 on a usage error', () => {
+    const help = run(['prepare', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/--vocab N/);
+    expect(run(['prepare']).status).toBe(2);
+    const unknown = run(['frobnicate']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command "frobnicate"/);
+    expect(run(['prepare', '--out', join(dir, 'x'), '--bogus']).status).toBe(2);
+  });
+});
+
+describe('tokenformer generate', () => {
+  it('writes text from a checkpoint with its tokenizer, on the backend asked for', async () => {
+    await tf.setBackend('cpu');
+    const tokenizerJson = readFileSync(join(dir, 'prepared', 'tokenizer.json'), 'utf8');
+    const config = createConfig({ vocabSize: 300, hiddenSize: 16, numLayers: 1, numAttentionHeads: 2, qkvSlotNum: 8, projSlotNum: 8, ffnSlotNum: 16, maxSeqLen: 64 });
+    const model = new TokenFormer(config, { seed: 1 });
+    const ckpt = join(dir, 'ckpt');
+    await saveCheckpoint(model, ckpt, { extraFiles: { 'tokenizer.json': tokenizerJson } });
+    model.dispose();
+    const r = run(['generate', '--checkpoint', ckpt, '--prompt', 'the quick', '--max-new-tokens', '8', '--temperature', '0', '--backend', 'wasm']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/backend: wasm/);
+    expect(r.stdout.startsWith('the quick')).toBe(true);
+    const again = run(['generate', '--checkpoint', ckpt, '--prompt', 'the quick', '--max-new-tokens', '8', '--temperature', '0', '--backend', 'cpu']);
+    expect(again.stdout).toBe(r.stdout); // greedy: the same text on every backend
+  });
+
+  it('refuses a tokenizer bigger than the model and an unavailable backend, saying why', async () => {
+    await tf.setBackend('cpu');
+    const small = new TokenFormer(createConfig({ vocabSize: 100, hiddenSize: 16, numLayers: 1, numAttentionHeads: 2, qkvSlotNum: 8, projSlotNum: 8, ffnSlotNum: 16, maxSeqLen: 64 }), { seed: 1 });
+    await saveCheckpoint(small, join(dir, 'small'));
+    small.dispose();
+    const big = run(['generate', '--checkpoint', join(dir, 'small'), '--tokenizer', join(dir, 'prepared', 'tokenizer.json'), '--backend', 'cpu']);
+    expect(big.status).toBe(1);
+    expect(big.stderr).toMatch(/the tokenizer has 300 ids, the model only 128/);
+    const tfNode = run(['generate', '--checkpoint', join(dir, 'ckpt'), '--backend', 'tensorflow']);
+    expect(tfNode.status).toBe(1);
+    expect(tfNode.stderr).toMatch(/backend tensorflow is unavailable: @tensorflow\/tfjs-node-gpu: /);
+  });
+});

@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+// tokenformer: prepare data, (train, with its own issue), generate. `tokenformer <command> --help`.
+import { parseArgs } from 'node:util';
+import { BACKENDS, type BackendChoice, startBackend } from './backend.js';
+import { generateText } from './generate.js';
+import { prepare } from './prepare.js';
+
+const HELP: Record<string, string> = {
+  '': `tokenformer: TokenFormer on Node
+
+commands:
+  prepare    corpus -> tokenizer (trained or given) -> indexed datasets
+  generate   text from a checkpoint
+run "tokenformer <command> --help" for its options`,
+  prepare: `tokenformer prepare [--corpus sotu | --corpus PATH ...] --out DIR [options]
+
+  --corpus PATH      text / JSONL files or folders (.gz, .zst too), repeatable; "sotu" = the embedded
+                     State of the Union corpus (default)
+  --out DIR          where tokenizer.json, data_{train,valid}_text_document.{bin,idx} and prepare.json go
+  --tokenizer FILE   use this tokenizer.json (or folder); default: train a byte-level BPE
+  --vocab N          vocabulary of the trained BPE (default 4096)
+  --valid F          share of documents for validation (default 0.02)
+  --seed N           seed of the split (default 1234)
+  --field NAME       JSONL text field (default "text")`,
+  generate: `tokenformer generate --checkpoint DIR [options]
+
+  --checkpoint DIR   a checkpoint directory, or a run directory (its latest checkpoint)
+  --best             a run directory's best checkpoint instead of its latest
+  --tokenizer FILE   default: the checkpoint's tokenizer.json
+  --prompt TEXT      (default "The")
+  --max-new-tokens N (64)   --temperature T (0.8; 0 = greedy)   --top-k K (0 = off)
+  --top-p P (1 = off)       --seed N
+  --backend B        ${BACKENDS.join(' | ')} (default auto)`,
+};
+
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function num(name: string, v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} ${JSON.stringify(v)} is not a number`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command = '', ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === '' || rest.includes('--help') || rest.includes('-h')) {
+    const text = HELP[command.startsWith('-') ? '' : command];
+    if (text === undefined) throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${HELP['']}`);
+    console.log(text);
+    return;
+  }
+  if (command === 'prepare') {
+    const { values } = parseArgs({
+      args: rest,
+      strict: true,
+      options: {
+        corpus: { type: 'string', multiple: true },
+        out: { type: 'string' },
+        tokenizer: { type: 'string' },
+        vocab: { type: 'string' },
+        valid: { type: 'string' },
+        seed: { type: 'string' },
+        field: { type: 'string' },
+      },
+    });
+    if (!values.out) throw new UsageError(`prepare needs --out DIR\n\n${HELP.prepare}`);
+    const report = await prepare({
+      corpus: values.corpus ?? ['sotu'],
+      out: values.out,
+      ...(values.tokenizer ? { tokenizer: values.tokenizer } : {}),
+      vocabSize: num('vocab', values.vocab, 4096),
+      validFraction: num('valid', values.valid, 0.02),
+      seed: num('seed', values.seed, 1234),
+      field: values.field ?? 'text',
+      log: (l) => console.error(l),
+    });
+    console.log(JSON.stringify(report, null, 2));
+    return;
+  }
+  if (command === 'generate') {
+    const { values } = parseArgs({
+      args: rest,
+      strict: true,
+      options: {
+        checkpoint: { type: 'string' },
+        best: { type: 'boolean', default: false },
+        tokenizer: { type: 'string' },
+        prompt: { type: 'string' },
+        'max-new-tokens': { type: 'string' },
+        temperature: { type: 'string' },
+        'top-k': { type: 'string' },
+        'top-p': { type: 'string' },
+        seed: { type: 'string' },
+        backend: { type: 'string', default: 'auto' },
+      },
+    });
+    if (!values.checkpoint) throw new UsageError(`generate needs --checkpoint DIR\n\n${HELP.generate}`);
+    const backend = await startBackend(values.backend as BackendChoice);
+    console.error(`backend: ${backend}`);
+    const prompt = values.prompt ?? 'The';
+    process.stdout.write(prompt);
+    await generateText(
+      {
+        checkpoint: values.checkpoint,
+        which: values.best ? 'best' : 'latest',
+        ...(values.tokenizer ? { tokenizer: values.tokenizer } : {}),
+        prompt,
+        maxNewTokens: num('max-new-tokens', values['max-new-tokens'], 64),
+        temperature: num('temperature', values.temperature, 0.8),
+        topK: num('top-k', values['top-k'], 0),
+        topP: num('top-p', values['top-p'], 1),
+        ...(values.seed !== undefined ? { seed: num('seed', values.seed, 0) } : {}),
+      },
+      (s) => process.stdout.write(s),
+    );
+    process.stdout.write('\n');
+    return;
+  }
+  throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${HELP['']}`);
+}
+
+main(process.argv.slice(2)).catch((e: Error) => {
+  const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  console.error(`tokenformer: ${e.message}`);
+  process.exit(usage ? 2 : 1);
+});

@@ -1,0 +1,61 @@
+// `tokenformer generate`: text from a checkpoint (a checkpoint directory, or a run directory's
+// latest or best), with the tokenizer saved beside it. A tokenizer with more ids than the model is
+// an error, never a warning.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadCheckpoint } from '@tokenformer/model/node';
+import type { Tokenizer } from '@tokenformer/tokenizer';
+import { loadTokenizer } from '@tokenformer/tokenizer/node';
+
+export interface GenerateCommandOptions {
+  checkpoint: string;
+  which: 'latest' | 'best';
+  tokenizer?: string;
+  prompt: string;
+  maxNewTokens: number;
+  temperature: number;
+  topK: number;
+  topP: number;
+  seed?: number;
+}
+
+/** A checkpoint directory, or the `latest` / `best` checkpoint of a run directory. */
+export function resolveCheckpoint(path: string, which: 'latest' | 'best' = 'latest'): string {
+  if (existsSync(join(path, 'config.json'))) return path;
+  const pointer = join(path, which);
+  if (existsSync(pointer)) return join(path, readFileSync(pointer, 'utf8').trim());
+  throw new Error(`${path} is neither a checkpoint directory (no config.json) nor a run directory (no ${which})`);
+}
+
+export async function generateText(o: GenerateCommandOptions, onText?: (s: string) => void): Promise<{ text: string; ids: number[]; checkpoint: string }> {
+  const dir = resolveCheckpoint(o.checkpoint, o.which);
+  const tokFile = o.tokenizer ?? join(dir, 'tokenizer.json');
+  if (!existsSync(tokFile)) throw new Error(`no tokenizer: ${tokFile} does not exist (pass --tokenizer)`);
+  const tokenizer: Tokenizer = loadTokenizer(tokFile);
+  const model = await loadCheckpoint(dir);
+  try {
+    if (tokenizer.vocabSize() > model.config.vocabSize) {
+      throw new Error(`the tokenizer has ${tokenizer.vocabSize()} ids, the model only ${model.config.vocabSize}: they do not belong together`);
+    }
+    const prompt = tokenizer.encodeIds(o.prompt);
+    if (prompt.length === 0) throw new Error('the prompt is empty: give --prompt text');
+    const { DecodeStream } = await import('@tokenformer/tokenizer');
+    const stream = new DecodeStream(tokenizer);
+    const eod = tokenizer.tokenToId('<|endoftext|>');
+    const ids = await model.generate(prompt, {
+      maxNewTokens: o.maxNewTokens,
+      temperature: o.temperature,
+      topK: o.topK,
+      topP: o.topP,
+      ...(o.seed !== undefined ? { seed: o.seed } : {}),
+      ...(eod !== undefined ? { stop: [eod] } : {}),
+      onToken: (id) => {
+        const s = stream.step(id);
+        if (s !== undefined) onText?.(s);
+      },
+    });
+    return { text: tokenizer.decode(ids), ids, checkpoint: dir };
+  } finally {
+    model.dispose();
+  }
+}
