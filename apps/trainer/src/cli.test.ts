@@ -44,6 +44,42 @@ describe('tokenformer prepare', () => {
   });
 });
 
+describe('tokenformer train', () => {
+  const tiny = ['--model.hiddenSize=16', '--model.numLayers=1', '--model.numAttentionHeads=2', '--model.qkvSlotNum=8', '--model.projSlotNum=8', '--model.ffnSlotNum=16', '--model.maxSeqLen=64'];
+  const settings = ['--steps=6', '--warmupSteps=1', '--seqLength=16', '--batchSize=2', '--validEvery=3', '--checkpointEvery=3', '--validBatches=2', '--backend=wasm'];
+
+  it('trains, checkpoints, writes metrics and the report, then resumes instead of starting over', () => {
+    const runDir = join(dir, 'run');
+    const first = run(['train', '--data', join(dir, 'prepared'), '--out', runDir, ...tiny, ...settings]);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/backend: wasm; [\d,]+ parameters; a new run/);
+    const summary = JSON.parse(first.stdout);
+    expect(summary).toMatchObject({ steps: 6, backend: 'wasm', resumedFrom: null });
+    expect(summary.lastValidationLoss).toBeLessThan(summary.firstValidationLoss);
+    expect(summary.unigramEntropy).toBeGreaterThan(1);
+    const report = readFileSync(join(runDir, 'report.md'), 'utf8');
+    expect(report).toMatch(/\| unigram entropy of the training split \| \d+\.\d{4} nats\/token \|/);
+    expect(readFileSync(join(runDir, 'loss.svg'), 'utf8')).toMatch(/^<svg .*<polyline/s);
+    expect(readFileSync(join(runDir, 'checkpoints', '6', 'tokenizer.json'), 'utf8')).toBe(readFileSync(join(dir, 'prepared', 'tokenizer.json'), 'utf8'));
+    const again = run(['train', '--data', join(dir, 'prepared'), '--out', runDir, ...tiny, ...settings]);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/resuming from .*checkpoints\/6 \(step 6\)/);
+    const gen = run(['generate', '--checkpoint', runDir, '--prompt', 'the', '--max-new-tokens', '4', '--backend', 'cpu']);
+    expect(gen.status, gen.stderr).toBe(0);
+  });
+
+  it('rejects unknown settings and bad values, naming them', () => {
+    const unknown = run(['train', '--data', join(dir, 'prepared'), '--out', join(dir, 'bad'), '--stepz=3']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/--stepz: unknown key "stepz"/);
+    const typed = run(['train', '--data', join(dir, 'prepared'), '--out', join(dir, 'bad'), '--steps=many']);
+    expect(typed.status).toBe(2);
+    expect(typed.stderr).toMatch(/steps = "many" should be a number/);
+    const model = run(['train', '--data', join(dir, 'prepared'), '--out', join(dir, 'bad'), '--model.width=3']);
+    expect(model.stderr).toMatch(/unknown model key "width"/);
+  });
+});
+
 describe('tokenformer generate', () => {
   it('writes text from a checkpoint with its tokenizer, on the backend asked for', async () => {
     await tf.setBackend('cpu');

@@ -4,12 +4,15 @@ import { parseArgs } from 'node:util';
 import { BACKENDS, type BackendChoice, startBackend } from './backend.js';
 import { generateText } from './generate.js';
 import { prepare } from './prepare.js';
+import { trainCommand } from './train.js';
+import { DEFAULT_TRAIN_CONFIG, loadTrainConfig } from './trainConfig.js';
 
 const HELP: Record<string, string> = {
   '': `tokenformer: TokenFormer on Node
 
 commands:
   prepare    corpus -> tokenizer (trained or given) -> indexed datasets
+  train      a prepared data directory -> a run directory (checkpoints, metrics, report)
   generate   text from a checkpoint
 run "tokenformer <command> --help" for its options`,
   prepare: `tokenformer prepare [--corpus sotu | --corpus PATH ...] --out DIR [options]
@@ -22,6 +25,19 @@ run "tokenformer <command> --help" for its options`,
   --valid F          share of documents for validation (default 0.02)
   --seed N           seed of the split (default 1234)
   --field NAME       JSONL text field (default "text")`,
+  train: `tokenformer train --data DIR --out RUNDIR [--config FILE.json|.yaml] [--backend B] [--key=value ...]
+
+  --data DIR         what "tokenformer prepare" wrote
+  --out RUNDIR       checkpoints/<step>/, latest, best, metrics.jsonl, report.md; a RUNDIR that has a
+                     checkpoint is resumed from it
+  --config FILE      settings (JSON or YAML); --key=value overrides any of them, --model.hiddenSize=64 a
+                     model field; an unknown key is an error
+  --backend B        ${BACKENDS.join(' | ')} (default auto)
+
+settings and defaults:
+${Object.entries(DEFAULT_TRAIN_CONFIG)
+  .map(([k, v]) => `  ${k} = ${JSON.stringify(v)}`)
+  .join('\n')}`,
   generate: `tokenformer generate --checkpoint DIR [options]
 
   --checkpoint DIR   a checkpoint directory, or a run directory (its latest checkpoint)
@@ -80,6 +96,24 @@ async function main(argv: string[]): Promise<void> {
     console.log(JSON.stringify(report, null, 2));
     return;
   }
+  if (command === 'train') {
+    // known options take a value; any other --key=value is a setting override
+    const { values, positionals } = parseArgs({
+      args: rest,
+      strict: false,
+      allowPositionals: true,
+      options: { data: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' }, backend: { type: 'string' } },
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected ${JSON.stringify(positionals[0])}: settings are written --key=value`);
+    const { data, out, config, backend = 'auto', ...overrides } = values as Record<string, string | boolean | undefined>;
+    if (typeof data !== 'string' || typeof out !== 'string') throw new UsageError(`train needs --data DIR and --out RUNDIR\n\n${HELP.train}`);
+    for (const [k, v] of Object.entries(overrides)) if (typeof v !== 'string') throw new UsageError(`--${k} needs a value: --${k}=VALUE`);
+    const settings = loadTrainConfig(typeof config === 'string' ? config : undefined, overrides as Record<string, string>);
+    const active = await startBackend(String(backend) as BackendChoice);
+    const summary = await trainCommand({ data, out, config: settings, backend: active });
+    console.log(JSON.stringify(summary, null, 2));
+    return;
+  }
   if (command === 'generate') {
     const { values } = parseArgs({
       args: rest,
@@ -123,7 +157,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((e: Error) => {
-  const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  const usage = e instanceof UsageError || e.name === 'ConfigKeyError' || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
   console.error(`tokenformer: ${e.message}`);
   process.exit(usage ? 2 : 1);
 });

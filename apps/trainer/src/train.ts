@@ -1,0 +1,97 @@
+// `tokenformer train`: a prepared data directory + a config -> a run directory (resumed when it
+// has a checkpoint), with a progress line (a TTY) or plain log lines, metrics.jsonl and report.md.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createConfig, preset, type PresetName, type TokenFormerConfig } from '@tokenformer/model';
+import { Tokenizer } from '@tokenformer/tokenizer';
+import { runTraining } from '@tokenformer/trainer/node';
+import { PREPARE_FILE, type PrepareReport } from './prepare.js';
+import { type ReportSummary, writeReport } from './report.js';
+import type { TrainConfig } from './trainConfig.js';
+
+export interface TrainCommandOptions {
+  data: string;
+  out: string;
+  config: TrainConfig;
+  backend: string;
+  /** Where progress goes (stderr); a TTY gets one updating line. */
+  progress?: NodeJS.WriteStream;
+}
+
+export interface TrainSummary extends ReportSummary {
+  backend: string;
+  runDir: string;
+  resumedFrom: string | null;
+  latest: string;
+}
+
+function modelConfig(spec: TrainConfig['model'], vocabSize: number): TokenFormerConfig {
+  if (spec.preset) {
+    const { preset: name, ...rest } = spec;
+    return preset(name as PresetName, { ...rest, vocabSize });
+  }
+  return createConfig({ ...(spec as Required<Omit<TrainConfig['model'], 'preset'>>), vocabSize });
+}
+
+function eta(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const m = Math.floor(seconds / 60);
+  return `${m}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+}
+
+export async function trainCommand(o: TrainCommandOptions): Promise<TrainSummary> {
+  const prepFile = join(o.data, PREPARE_FILE);
+  if (!existsSync(prepFile)) throw new Error(`${o.data} is not a prepared data directory (no ${PREPARE_FILE}): run "tokenformer prepare" first`);
+  const prep = JSON.parse(readFileSync(prepFile, 'utf8')) as PrepareReport;
+  const tokenizerJson = readFileSync(join(o.data, prep.tokenizer), 'utf8');
+  const tokenizer = Tokenizer.fromJSON(tokenizerJson);
+  const config = modelConfig(o.config.model, tokenizer.vocabSize());
+  if (config.vocabSize < tokenizer.vocabSize()) throw new Error(`the model's vocabulary (${config.vocabSize}) is smaller than the tokenizer's (${tokenizer.vocabSize()})`);
+  const { model: _spec, ...rest } = o.config;
+  const settings = { ...rest, trainData: join(o.data, prep.train.prefix), ...(prep.valid ? { validData: join(o.data, prep.valid.prefix) } : {}) };
+  const out = o.progress ?? process.stderr;
+  const tty = out.isTTY === true;
+  let stop = false;
+  const onSigint = (): void => {
+    stop = true;
+    out.write('\ninterrupted: saving a checkpoint at the end of this step (Ctrl-C again to quit now)\n');
+    process.once('SIGINT', () => process.exit(130));
+  };
+  process.once('SIGINT', onSigint);
+  let resumedFrom: string | null = null;
+  let params = 0;
+  const started = Date.now();
+  let startStep = 0;
+  try {
+    const result = await runTraining(
+      o.out,
+      config,
+      settings,
+      {
+        shouldStop: () => stop,
+        onStart: (i) => {
+          resumedFrom = i.resumedFrom;
+          params = i.params;
+          startStep = i.step;
+          out.write(`backend: ${i.backend}; ${i.params.toLocaleString('en')} parameters; ${i.resumedFrom ? `resuming from ${i.resumedFrom} (step ${i.step})` : 'a new run'} in ${o.out}\n`);
+        },
+        onStep: (e) => {
+          const done = e.step - startStep;
+          const left = ((Date.now() - started) / 1000 / Math.max(done, 1)) * (e.totalSteps - e.step);
+          const line = `step ${e.step}/${e.totalSteps}  loss ${e.loss.toFixed(4)}  lr ${e.lr.toExponential(2)}  ${Math.round(e.tokensPerSec)} tok/s  ETA ${eta(left)}${e.skipped ? '  (skipped: non-finite)' : ''}`;
+          if (tty) out.write(`\r${line}\x1b[K`);
+          else if (e.step % 10 === 0 || e.step === e.totalSteps) out.write(`${line}\n`);
+        },
+        onValidation: (e) => out.write(`${tty ? '\n' : ''}validation at step ${e.step}: loss ${e.loss.toFixed(4)} nats/token (${e.tokens} tokens)\n`),
+        onCheckpoint: (dir) => {
+          if (!tty) out.write(`checkpoint: ${dir}\n`);
+        },
+      },
+      { 'tokenizer.json': tokenizerJson },
+    );
+    const report = writeReport(o.out, { title: `TokenFormer run ${o.out}`, backend: o.backend, config: { model: config, settings }, unigramEntropy: prep.unigramEntropy, params });
+    return { ...report, backend: o.backend, runDir: o.out, resumedFrom, latest: result.latest };
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,93 @@
+// The train command's configuration: one typed object with defaults, read from a JSON or YAML file
+// and `--key=value` overrides (`--model.hiddenSize=64` for a model field). Unknown keys are errors.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { RunSettings } from '@tokenformer/trainer/node';
+
+/** The model: a preset name, or the official uniform sizes (vocabulary from the tokenizer). */
+export interface ModelSpec {
+  preset?: string;
+  hiddenSize?: number;
+  numLayers?: number;
+  numAttentionHeads?: number;
+  qkvSlotNum?: number;
+  projSlotNum?: number;
+  ffnSlotNum?: number;
+  maxSeqLen?: number;
+  normActivationType?: 'l2_norm_gelu' | 'gelu_l2_norm' | 'softmax';
+}
+
+export type TrainConfig = Omit<RunSettings, 'trainData' | 'validData'> & { model: ModelSpec };
+
+export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
+  model: { hiddenSize: 128, numLayers: 2, numAttentionHeads: 4, qkvSlotNum: 128, projSlotNum: 128, ffnSlotNum: 512, maxSeqLen: 256 },
+  seed: 1234,
+  seqLength: 128,
+  batchSize: 8,
+  microBatches: 1,
+  steps: 300,
+  maxLr: 1.5e-3,
+  minLr: 1.5e-4,
+  warmupSteps: 20,
+  schedule: 'cosine',
+  weightDecay: 0.1,
+  clip: 1,
+  beta1: 0.9,
+  beta2: 0.95,
+  eps: 1e-8,
+  validEvery: 50,
+  validBatches: 8,
+  checkpointEvery: 100,
+  keepLast: 2,
+  maxNonFiniteSteps: 10,
+};
+
+const MODEL_KEYS = ['preset', 'hiddenSize', 'numLayers', 'numAttentionHeads', 'qkvSlotNum', 'projSlotNum', 'ffnSlotNum', 'maxSeqLen', 'normActivationType'];
+
+export class ConfigKeyError extends Error {
+  override name = 'ConfigKeyError';
+}
+
+function set(config: Record<string, unknown>, key: string, value: unknown, where: string): void {
+  const [head, sub] = key.split('.', 2) as [string, string | undefined];
+  if (head === 'model' && sub !== undefined) {
+    if (!MODEL_KEYS.includes(sub)) throw new ConfigKeyError(`${where}: unknown model key ${JSON.stringify(sub)} (known: ${MODEL_KEYS.join(', ')})`);
+    (config.model as Record<string, unknown>)[sub] = value;
+    return;
+  }
+  if (!(head in DEFAULT_TRAIN_CONFIG) || sub !== undefined) {
+    throw new ConfigKeyError(`${where}: unknown key ${JSON.stringify(key)} (known: ${Object.keys(DEFAULT_TRAIN_CONFIG).join(', ')})`);
+  }
+  const expected = typeof (DEFAULT_TRAIN_CONFIG as unknown as Record<string, unknown>)[head];
+  if (head !== 'model' && typeof value !== expected) throw new ConfigKeyError(`${where}: ${key} = ${JSON.stringify(value)} should be a ${expected}`);
+  if (head === 'model') {
+    if (typeof value === 'string') config.model = { preset: value };
+    else if (typeof value === 'object' && value !== null) {
+      config.model = {};
+      for (const [k, v] of Object.entries(value)) set(config, `model.${k}`, v, where);
+    } else throw new ConfigKeyError(`${where}: model should be a preset name or an object`);
+    return;
+  }
+  config[head] = value;
+}
+
+/** Defaults, then the file (JSON or YAML), then `--key=value` overrides (values parsed as JSON when they are). */
+export function loadTrainConfig(file: string | undefined, overrides: Record<string, string>): TrainConfig {
+  const config = structuredClone(DEFAULT_TRAIN_CONFIG) as unknown as Record<string, unknown>;
+  if (file) {
+    const text = readFileSync(file, 'utf8');
+    const parsed: unknown = /\.ya?ml$/.test(file) ? parseYaml(text) : JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null) throw new ConfigKeyError(`${file}: expected an object of settings`);
+    for (const [k, v] of Object.entries(parsed)) set(config, k, v, file);
+  }
+  for (const [k, raw] of Object.entries(overrides)) {
+    let v: unknown = raw;
+    try {
+      v = JSON.parse(raw);
+    } catch {
+      // a bare string, e.g. --schedule=cosine
+    }
+    set(config, k, v, `--${k}`);
+  }
+  return config as unknown as TrainConfig;
+}
