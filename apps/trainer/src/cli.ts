@@ -2,6 +2,7 @@
 // tokenformer: prepare data, (train, with its own issue), generate. `tokenformer <command> --help`.
 import { parseArgs } from 'node:util';
 import { BACKENDS, type BackendChoice, startBackend } from './backend.js';
+import { demo } from './demo.js';
 import { generateText } from './generate.js';
 import { prepare } from './prepare.js';
 import { trainCommand } from './train.js';
@@ -13,6 +14,7 @@ const HELP: Record<string, string> = {
 commands:
   prepare    corpus -> tokenizer (trained or given) -> indexed datasets
   train      a prepared data directory -> a run directory (checkpoints, metrics, report)
+  demo       the main job: prepare the embedded corpus, train, sample, report
   generate   text from a checkpoint
 run "tokenformer <command> --help" for its options`,
   prepare: `tokenformer prepare [--corpus sotu | --corpus PATH ...] --out DIR [options]
@@ -38,6 +40,12 @@ settings and defaults:
 ${Object.entries(DEFAULT_TRAIN_CONFIG)
   .map(([k, v]) => `  ${k} = ${JSON.stringify(v)}`)
   .join('\n')}`,
+  demo: `tokenformer demo [--out DIR] [--vocab N] [--backend B] [--key=value ...]
+
+  The main job: the State of the Union corpus, a byte-level BPE trained on it (--vocab, 4096), a
+  small TokenFormer trained on it, a sample, and DIR/run/report.md (DIR: runs/demo). Running it
+  again reuses the prepared data and resumes training. --key=value overrides training settings.
+  --backend B        ${BACKENDS.join(' | ')} (default auto)`,
   generate: `tokenformer generate --checkpoint DIR [options]
 
   --checkpoint DIR   a checkpoint directory, or a run directory (its latest checkpoint)
@@ -112,6 +120,32 @@ async function main(argv: string[]): Promise<void> {
     const active = await startBackend(String(backend) as BackendChoice);
     const summary = await trainCommand({ data, out, config: settings, backend: active });
     console.log(JSON.stringify(summary, null, 2));
+    return;
+  }
+  if (command === 'demo') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      strict: false,
+      allowPositionals: true,
+      options: { out: { type: 'string' }, vocab: { type: 'string' }, backend: { type: 'string' } },
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected ${JSON.stringify(positionals[0])}: settings are written --key=value`);
+    const { out = 'runs/demo', vocab, backend = 'auto', ...overrides } = values as Record<string, string | boolean | undefined>;
+    for (const [k, v] of Object.entries(overrides)) if (typeof v !== 'string') throw new UsageError(`--${k} needs a value: --${k}=VALUE`);
+    const settings = loadTrainConfig(undefined, overrides as Record<string, string>);
+    const changed = Object.fromEntries(Object.keys(overrides).map((k) => [k.split('.')[0]!, (settings as unknown as Record<string, unknown>)[k.split('.')[0]!]]));
+    const active = await startBackend(String(backend) as BackendChoice);
+    const started = Date.now();
+    const s = await demo({ out: String(out), vocabSize: num('vocab', vocab as string | undefined, 4096), backend: active, overrides: changed });
+    const minutes = ((Date.now() - started) / 60000).toFixed(1);
+    console.log(`
+main job done in ${minutes} min
+  backend                 ${s.backend}
+  training throughput     ${Math.round(s.tokensPerSec)} tokens/s
+  validation loss         ${s.firstValidationLoss?.toFixed(3)} -> ${s.lastValidationLoss?.toFixed(3)} nats/token
+  unigram entropy         ${s.unigramEntropy.toFixed(3)} nats/token (goal: loss <= ${(0.8 * s.unigramEntropy).toFixed(3)}; reached ${s.ratio?.toFixed(3)} x)
+  sample                  ${JSON.stringify(s.sample)}
+  report                  ${s.report}`);
     return;
   }
   if (command === 'generate') {

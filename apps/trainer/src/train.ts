@@ -20,6 +20,7 @@ export interface TrainCommandOptions {
 
 export interface TrainSummary extends ReportSummary {
   backend: string;
+  params: number;
   runDir: string;
   resumedFrom: string | null;
   latest: string;
@@ -90,7 +91,7 @@ export async function trainCommand(o: TrainCommandOptions): Promise<TrainSummary
       { 'tokenizer.json': tokenizerJson },
     );
     const report = writeReport(o.out, { title: `TokenFormer run ${o.out}`, backend: o.backend, config: { model: config, settings }, unigramEntropy: prep.unigramEntropy, params });
-    return { ...report, backend: o.backend, runDir: o.out, resumedFrom, latest: result.latest };
+    return { ...report, backend: o.backend, params, runDir: o.out, resumedFrom, latest: result.latest };
   } finally {
     process.removeListener('SIGINT', onSigint);
   }

@@ -1,0 +1,76 @@
+// The main job (README command 1): the embedded corpus -> a byte-level BPE trained on it -> indexed
+// datasets -> a small TokenFormer trained on this machine -> a sample -> the report, ending with a
+// plain summary. Re-running continues where it stopped (prepared data is reused, training resumes).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateText } from './generate.js';
+import { PREPARE_FILE, prepare } from './prepare.js';
+import { writeReport } from './report.js';
+import { trainCommand } from './train.js';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from './trainConfig.js';
+
+export interface DemoOptions {
+  out: string;
+  vocabSize: number;
+  backend: string;
+  /** Settings over the demo's own (e.g. a short run for tests). */
+  overrides?: Partial<TrainConfig>;
+  log?: (line: string) => void;
+}
+
+/** The demo's training settings: a 2-layer model sized for a few minutes on 2 cores with wasm. */
+export const DEMO_CONFIG: TrainConfig = {
+  ...DEFAULT_TRAIN_CONFIG,
+  steps: 700,
+  maxLr: 2e-3,
+  minLr: 2e-4,
+  warmupSteps: 20,
+  validEvery: 100,
+  checkpointEvery: 100,
+};
+
+export interface DemoSummary {
+  backend: string;
+  tokensPerSec: number;
+  firstValidationLoss: number | null;
+  lastValidationLoss: number | null;
+  unigramEntropy: number;
+  /** last validation loss / unigram entropy (the job's goal: at most 0.8). */
+  ratio: number | null;
+  sample: string;
+  report: string;
+}
+
+export async function demo(o: DemoOptions): Promise<DemoSummary> {
+  const log = o.log ?? ((l: string) => console.error(l));
+  const data = join(o.out, 'data');
+  if (!existsSync(join(data, PREPARE_FILE))) {
+    log(`1/3 prepare: the State of the Union corpus, a ${o.vocabSize}-token BPE trained on it, indexed datasets -> ${data}`);
+    await prepare({ corpus: ['sotu'], out: data, vocabSize: o.vocabSize, validFraction: 0.02, seed: 1234, field: 'text', log });
+  } else log(`1/3 prepare: reusing ${data}`);
+  const runDir = join(o.out, 'run');
+  log(`2/3 train on ${o.backend} -> ${runDir}`);
+  const config = { ...DEMO_CONFIG, ...o.overrides, model: { ...DEMO_CONFIG.model, ...o.overrides?.model } };
+  const trained = await trainCommand({ data, out: runDir, config, backend: o.backend });
+  log('3/3 sample and report');
+  const { text } = await generateText({ checkpoint: runDir, which: 'best', prompt: 'The Congress', maxNewTokens: 48, temperature: 0.8, topK: 0, topP: 0.95, seed: 1 });
+  const report = writeReport(runDir, {
+    title: 'TokenFormer on the State of the Union addresses (the main job)',
+    backend: o.backend,
+    config,
+    unigramEntropy: trained.unigramEntropy,
+    params: trained.params,
+    sample: `The Congress${text}`,
+  });
+  const entropy = trained.unigramEntropy ?? NaN;
+  return {
+    backend: o.backend,
+    tokensPerSec: trained.tokensPerSec,
+    firstValidationLoss: trained.firstValidationLoss,
+    lastValidationLoss: trained.lastValidationLoss,
+    unigramEntropy: entropy,
+    ratio: trained.lastValidationLoss !== null ? trained.lastValidationLoss / entropy : null,
+    sample: `The Congress${text}`,
+    report: report.reportPath,
+  };
+}
