@@ -44,17 +44,25 @@ async function main(): Promise<void> {
     const full = async (): Promise<void> => {
       await step.run([sampler.next()!], 1e-4);
     };
-    const time = async (f: () => Promise<void>): Promise<number> => {
-      await f(); // warm-up
+    const once = async (f: () => Promise<void>): Promise<number> => {
       const t0 = performance.now();
-      for (let i = 0; i < steps; i++) await f();
-      return (performance.now() - t0) / 1000 / steps;
+      await f();
+      return (performance.now() - t0) / 1000;
     };
-    const bareSec = await time(bare);
-    const fullSec = await time(full);
+    // alternate the two so that drift of the machine (other load, heap growth) hits both alike
+    let bareSec = 0;
+    let fullSec = 0;
+    await bare();
+    await full();
+    for (let i = 0; i < steps; i++) {
+      bareSec += await once(bare);
+      fullSec += await once(full);
+    }
+    bareSec /= steps;
+    fullSec /= steps;
     const tokens = batchSize * seqLength;
     const result = { backend, steps, bareTokensPerSec: tokens / bareSec, trainerTokensPerSec: tokens / fullSec, overhead: fullSec / bareSec - 1 };
-    console.log(`trainer on ${backend}, bench config, ${batchSize}x${seqLength} tokens per step, mean of ${steps} after a warm-up:`);
+    console.log(`trainer on ${backend}, bench config, ${batchSize}x${seqLength} tokens per step, mean of ${steps} each, alternated, after a warm-up of each:`);
     console.log(`  bare forward + backward   ${result.bareTokensPerSec.toFixed(0)} tokens/s (${bareSec.toFixed(2)} s/step)`);
     console.log(`  full trainer step         ${result.trainerTokensPerSec.toFixed(0)} tokens/s (${fullSec.toFixed(2)} s/step: data, clipping, AdamW)`);
     console.log(`  overhead                  ${(100 * result.overhead).toFixed(1)}% (goal <= 10%)`);
