@@ -85,6 +85,29 @@ export function transformPiece(p: Piece, segments: Segment[]): Piece {
   return { text, align, byteLevel: p.byteLevel, addedId: p.addedId };
 }
 
+/**
+ * `prefix` in front of a non-empty piece (Hugging Face's `NormalizedString::prepend`): the prefix
+ * and the first character take that character's alignment, the rest keep theirs. `firstUnits`
+ * narrows "the first character" to its first UTF-16 unit: the ByteLevel pre-tokenizer's prefix
+ * space comes out of Hugging Face that way when the text starts with an astral character (the
+ * component parity tests pin both).
+ */
+export function prependToPiece(p: Piece, prefix: string, firstUnits?: 1): Piece {
+  if (p.text.length === 0 || prefix.length === 0) return p;
+  const text = prefix + p.text;
+  if (p.align === null) return { ...p, text };
+  const first = firstUnits ?? (p.text.codePointAt(0)! > 0xffff ? 2 : 1);
+  const a0 = p.align[0]!;
+  const a1 = p.align[2 * first - 1]!;
+  const align = new Int32Array(text.length * 2);
+  for (let k = 0; k < prefix.length + first; k++) {
+    align[2 * k] = a0;
+    align[2 * k + 1] = a1;
+  }
+  align.set(p.align.subarray(2 * first), 2 * (prefix.length + first));
+  return { text, align, byteLevel: p.byteLevel, addedId: p.addedId };
+}
+
 /** Split a piece by [start, end, isMatch] ranges that tile it (Hugging Face's `Pattern` output). */
 export type Match = [start: number, end: number, isMatch: boolean];
 

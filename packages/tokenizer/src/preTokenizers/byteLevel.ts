@@ -1,7 +1,7 @@
 // ByteLevel (GPT-2): optionally a leading space, the GPT-2 regex split, then every UTF-8 byte
 // becomes one of 256 printable characters. The byte mapping is left to the model (the piece is
 // flagged `byteLevel`) so that a word already in the cache is never mapped at all.
-import { type Piece, regexMatches, splitPiece, transformPiece } from '../piece.js';
+import { type Piece, prependToPiece, regexMatches, splitPiece } from '../piece.js';
 import { translateRegex } from '../regex.js';
 import { scanGpt2 } from './gpt2Scanner.js';
 import type { PreTokenizer } from './preTokenizer.js';
@@ -22,16 +22,21 @@ export class ByteLevelPreTokenizer implements PreTokenizer {
   constructor(readonly options: ByteLevelOptions) {}
 
   preTokenize(p: Piece, out: Piece[]): void {
-    if (this.options.addPrefixSpace && p.text.length > 0 && p.text[0] !== ' ') p = prependSpace(p);
+    p = this.withPrefixSpace(p);
     const start = out.length;
     if (this.options.useRegex) splitPiece(p, regexMatches(this.re, p.text), 'Isolated', out);
     else if (p.text.length > 0) out.push(p);
     for (let i = start; i < out.length; i++) out[i] = { ...out[i]!, byteLevel: true };
   }
 
+  /** Whether `text` gets a prefix space (asked for, and it does not start with one). */
+  private needsPrefix(text: string): boolean {
+    return this.options.addPrefixSpace && text.length > 0 && text[0] !== ' ';
+  }
+
   /** The piece with the prefix space added when the options ask for it. */
   withPrefixSpace(p: Piece): Piece {
-    return this.options.addPrefixSpace && p.text.length > 0 && p.text[0] !== ' ' ? prependSpace(p) : p;
+    return this.needsPrefix(p.text) ? prependToPiece(p, ' ', 1) : p;
   }
 
   /**
@@ -48,7 +53,7 @@ export class ByteLevelPreTokenizer implements PreTokenizer {
 
   /** The prefix space (when asked for) and the words, as spans of the returned text. */
   forEachWordOf(text: string, visit: (text: string, start: number, end: number) => void): void {
-    const t = this.options.addPrefixSpace && text.length > 0 && text[0] !== ' ' ? ` ${text}` : text;
+    const t = this.needsPrefix(text) ? ` ${text}` : text;
     this.forEachWordSpan(t, (start, end) => visit(t, start, end));
   }
 
@@ -62,15 +67,3 @@ export class ByteLevelPreTokenizer implements PreTokenizer {
   }
 }
 
-function prependSpace(p: Piece): Piece {
-  if (p.align === null) return { ...p, text: ` ${p.text}` };
-  const segs: [string, number, number][] = [[` ${p.text[0]!}`, 0, 1]];
-  if (p.text.length > 1) segs.push([p.text.slice(1), 1, p.text.length]);
-  return transformPiece(p, segs.length === 1 ? segs : perUnit(p.text, segs[0]!));
-}
-
-function perUnit(text: string, first: [string, number, number]): [string, number, number][] {
-  const segs: [string, number, number][] = [first];
-  for (let i = 1; i < text.length; i++) segs.push([text[i]!, i, i + 1]);
-  return segs;
-}
