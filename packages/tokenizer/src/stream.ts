@@ -7,6 +7,7 @@
 import { UnsupportedFeatureError } from './errors.js';
 import { Lowercase, NormalizerSequence, UnicodeNormalizer, type Normalizer } from './normalizers/index.js';
 import { ByteLevelPreTokenizer } from './preTokenizers/index.js';
+import { WHITE_SPACE } from './regex.js';
 import type { Tokenizer } from './tokenizer.js';
 
 export interface StreamOptions {
@@ -27,7 +28,8 @@ export function canStream(t: Tokenizer): boolean {
   return byteLevelOk && addedOk && normalizerStreams(t.normalizer);
 }
 
-const isWhite = (c: number): boolean => c === 32 || (c >= 9 && c <= 13) || c === 0x85 || c === 0xa0 || (c > 0x7f && /\s/u.test(String.fromCharCode(c)));
+/** White space as the pipeline defines it (Unicode White_Space), with ASCII answered directly. */
+const isWhite = (c: number): boolean => (c < 0x80 ? c === 32 || (c >= 9 && c <= 13) : WHITE_SPACE.test(String.fromCharCode(c)));
 
 /** The last safe cut in `text` at or after `from`, or -1. */
 export function lastSafeCut(text: string, from: number): number {

@@ -1,10 +1,9 @@
 // Whitespace (`\w+|[^\w\s]+`, Unicode classes) and WhitespaceSplit (cut on white space).
 import { charMatches, type Piece, regexMatches, splitPiece } from '../piece.js';
-import { translateRegex } from '../regex.js';
+import { translateRegex, WHITE_SPACE } from '../regex.js';
 import type { PreTokenizer } from './preTokenizer.js';
 
 const WORDS = translateRegex('\\w+|[^\\w\\s]+', 'Whitespace');
-const WHITE = /\p{White_Space}/u;
 
 export class Whitespace implements PreTokenizer {
   private readonly re = new RegExp(WORDS.source, 'gu');
@@ -18,7 +17,7 @@ export class Whitespace implements PreTokenizer {
 
 export class WhitespaceSplit implements PreTokenizer {
   preTokenize(p: Piece, out: Piece[]): void {
-    splitPiece(p, charMatches(p.text, (cp) => WHITE.test(String.fromCodePoint(cp))), 'Removed', out);
+    splitPiece(p, charMatches(p.text, (cp) => WHITE_SPACE.test(String.fromCodePoint(cp))), 'Removed', out);
   }
   toJSON(): object {
     return { type: 'WhitespaceSplit' };

@@ -1,9 +1,9 @@
 // ByteLevel post-processor: with trim_offsets, offsets leave out the spaces a token starts or
 // ends with (the first token keeps one space that add_prefix_space put there).
 import type { Encoding } from '../encoding.js';
+import { WHITE_SPACE } from '../regex.js';
 import type { PostProcessor } from './processor.js';
 
-const WHITE = /\p{White_Space}/u;
 
 export class ByteLevelProcessor implements PostProcessor {
   constructor(
@@ -27,7 +27,7 @@ export class ByteLevelProcessor implements PostProcessor {
 }
 
 function isSpace(c: string): boolean {
-  return c === 'Ġ' || WHITE.test(c);
+  return c === 'Ġ' || WHITE_SPACE.test(c);
 }
 
 export function trimOffsets(e: Encoding, addPrefixSpace: boolean): void {
