@@ -2,7 +2,7 @@
 // tokenformer: prepare data, (train, with its own issue), generate. `tokenformer <command> --help`.
 import { parseArgs } from 'node:util';
 import { BACKENDS, type BackendChoice, startBackend } from './backend.js';
-import { demo } from './demo.js';
+import { DEMO_CONFIG, demo } from './demo.js';
 import { generateText } from './generate.js';
 import { prepare } from './prepare.js';
 import { trainCommand } from './train.js';
@@ -68,6 +68,28 @@ function num(name: string, v: string | undefined, fallback: number): number {
   return n;
 }
 
+/**
+ * The options of a command that takes settings: `known` options with their values, and every
+ * other `--key=value` as a setting override (checked later against the settings' keys).
+ */
+function settingArgs(args: string[], known: string[]): { values: Record<string, string | undefined>; overrides: Record<string, string> } {
+  const { values: all, positionals } = parseArgs({
+    args,
+    strict: false,
+    allowPositionals: true,
+    options: Object.fromEntries(known.map((k) => [k, { type: 'string' as const }])),
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected ${JSON.stringify(positionals[0])}: settings are written --key=value`);
+  const values: Record<string, string | undefined> = {};
+  const overrides: Record<string, string> = {};
+  for (const [k, v] of Object.entries(all)) {
+    if (typeof v !== 'string') throw new UsageError(`--${k} needs a value: --${k}=VALUE`);
+    if (known.includes(k)) values[k] = v;
+    else overrides[k] = v;
+  }
+  return { values, overrides };
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command = '', ...rest] = argv;
   if (command === '--help' || command === '-h' || command === '' || rest.includes('--help') || rest.includes('-h')) {
@@ -105,38 +127,20 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'train') {
-    // known options take a value; any other --key=value is a setting override
-    const { values, positionals } = parseArgs({
-      args: rest,
-      strict: false,
-      allowPositionals: true,
-      options: { data: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' }, backend: { type: 'string' } },
-    });
-    if (positionals.length > 0) throw new UsageError(`unexpected ${JSON.stringify(positionals[0])}: settings are written --key=value`);
-    const { data, out, config, backend = 'auto', ...overrides } = values as Record<string, string | boolean | undefined>;
-    if (typeof data !== 'string' || typeof out !== 'string') throw new UsageError(`train needs --data DIR and --out RUNDIR\n\n${HELP.train}`);
-    for (const [k, v] of Object.entries(overrides)) if (typeof v !== 'string') throw new UsageError(`--${k} needs a value: --${k}=VALUE`);
-    const settings = loadTrainConfig(typeof config === 'string' ? config : undefined, overrides as Record<string, string>);
-    const active = await startBackend(String(backend) as BackendChoice);
-    const summary = await trainCommand({ data, out, config: settings, backend: active });
+    const { values, overrides } = settingArgs(rest, ['data', 'out', 'config', 'backend']);
+    if (values.data === undefined || values.out === undefined) throw new UsageError(`train needs --data DIR and --out RUNDIR\n\n${HELP.train}`);
+    const settings = loadTrainConfig(values.config, overrides);
+    const active = await startBackend((values.backend ?? 'auto') as BackendChoice);
+    const summary = await trainCommand({ data: values.data, out: values.out, config: settings, backend: active });
     console.log(JSON.stringify(summary, null, 2));
     return;
   }
   if (command === 'demo') {
-    const { values, positionals } = parseArgs({
-      args: rest,
-      strict: false,
-      allowPositionals: true,
-      options: { out: { type: 'string' }, vocab: { type: 'string' }, backend: { type: 'string' } },
-    });
-    if (positionals.length > 0) throw new UsageError(`unexpected ${JSON.stringify(positionals[0])}: settings are written --key=value`);
-    const { out = 'runs/demo', vocab, backend = 'auto', ...overrides } = values as Record<string, string | boolean | undefined>;
-    for (const [k, v] of Object.entries(overrides)) if (typeof v !== 'string') throw new UsageError(`--${k} needs a value: --${k}=VALUE`);
-    const settings = loadTrainConfig(undefined, overrides as Record<string, string>);
-    const changed = Object.fromEntries(Object.keys(overrides).map((k) => [k.split('.')[0]!, (settings as unknown as Record<string, unknown>)[k.split('.')[0]!]]));
-    const active = await startBackend(String(backend) as BackendChoice);
+    const { values, overrides } = settingArgs(rest, ['out', 'vocab', 'backend']);
+    const config = loadTrainConfig(undefined, overrides, DEMO_CONFIG);
+    const active = await startBackend((values.backend ?? 'auto') as BackendChoice);
     const started = Date.now();
-    const s = await demo({ out: String(out), vocabSize: num('vocab', vocab as string | undefined, 4096), backend: active, overrides: changed });
+    const s = await demo({ out: values.out ?? 'runs/demo', vocabSize: num('vocab', values.vocab, 4096), backend: active, config });
     const minutes = ((Date.now() - started) / 60000).toFixed(1);
     console.log(`
 main job done in ${minutes} min

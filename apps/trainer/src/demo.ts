@@ -13,8 +13,8 @@ export interface DemoOptions {
   out: string;
   vocabSize: number;
   backend: string;
-  /** Settings over the demo's own (e.g. a short run for tests). */
-  overrides?: Partial<TrainConfig>;
+  /** The training settings (`DEMO_CONFIG`, with any overrides). */
+  config: TrainConfig;
   log?: (line: string) => void;
 }
 
@@ -50,7 +50,7 @@ export async function demo(o: DemoOptions): Promise<DemoSummary> {
   } else log(`1/3 prepare: reusing ${data}`);
   const runDir = join(o.out, 'run');
   log(`2/3 train on ${o.backend} -> ${runDir}`);
-  const config = { ...DEMO_CONFIG, ...o.overrides, model: { ...DEMO_CONFIG.model, ...o.overrides?.model } };
+  const config = o.config;
   const trained = await trainCommand({ data, out: runDir, config, backend: o.backend });
   log('3/3 sample and report');
   const { text } = await generateText({ checkpoint: runDir, which: 'best', prompt: 'The Congress', maxNewTokens: 48, temperature: 0.8, topK: 0, topP: 0.95, seed: 1 });

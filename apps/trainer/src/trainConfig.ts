@@ -71,9 +71,9 @@ function set(config: Record<string, unknown>, key: string, value: unknown, where
   config[head] = value;
 }
 
-/** Defaults, then the file (JSON or YAML), then `--key=value` overrides (values parsed as JSON when they are). */
-export function loadTrainConfig(file: string | undefined, overrides: Record<string, string>): TrainConfig {
-  const config = structuredClone(DEFAULT_TRAIN_CONFIG) as unknown as Record<string, unknown>;
+/** `base` (the defaults), then the file (JSON or YAML), then `--key=value` overrides (values parsed as JSON when they are). */
+export function loadTrainConfig(file: string | undefined, overrides: Record<string, string>, base: TrainConfig = DEFAULT_TRAIN_CONFIG): TrainConfig {
+  const config = structuredClone(base) as unknown as Record<string, unknown>;
   if (file) {
     const text = readFileSync(file, 'utf8');
     const parsed: unknown = /\.ya?ml$/.test(file) ? parseYaml(text) : JSON.parse(text);
