@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCheckpoint } from '@tokenformer/model/node';
-import type { Tokenizer } from '@tokenformer/tokenizer';
+import { DecodeStream, type Tokenizer } from '@tokenformer/tokenizer';
 import { loadTokenizer } from '@tokenformer/tokenizer/node';
 
 export interface GenerateCommandOptions {
@@ -39,7 +39,6 @@ export async function generateText(o: GenerateCommandOptions, onText?: (s: strin
     }
     const prompt = tokenizer.encodeIds(o.prompt);
     if (prompt.length === 0) throw new Error('the prompt is empty: give --prompt text');
-    const { DecodeStream } = await import('@tokenformer/tokenizer');
     const stream = new DecodeStream(tokenizer);
     const eod = tokenizer.tokenToId('<|endoftext|>');
     const ids = await model.generate(prompt, {

@@ -2,7 +2,7 @@
 // prepare.json (sizes, the tokenizer's vocabulary, the unigram entropy of the training split).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { IndexedDataset, preprocess, readCorpus, readSotu, type Document } from '@tokenformer/data/node';
+import { IndexedDataset, newStats, preprocess, readCorpus, readSotu, type Document, type ReadStats } from '@tokenformer/data/node';
 import { BpeTrainer, type Tokenizer } from '@tokenformer/tokenizer';
 import { loadTokenizer, saveTokenizer } from '@tokenformer/tokenizer/node';
 import { unigramEntropy } from './entropy.js';
@@ -36,9 +36,10 @@ export interface PrepareReport {
 
 export const PREPARE_FILE = 'prepare.json';
 
-function documents(corpus: string[], field: string): AsyncIterable<Document> {
+/** The corpus's documents: the embedded one for "sotu", else the files, malformed lines counted in `stats`. */
+function documents(corpus: string[], field: string, stats?: ReadStats): AsyncIterable<Document> {
   if (corpus.length === 1 && corpus[0] === 'sotu') return readSotu();
-  return readCorpus(corpus, { field });
+  return readCorpus(corpus, { field, ...(stats ? { stats } : {}) });
 }
 
 export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
@@ -59,9 +60,8 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
   if (eod === undefined) throw new Error('the tokenizer has no <|endoftext|> token to end documents with');
   const tokenizerFile = join(o.out, 'tokenizer.json');
   saveTokenizer(tokenizer, tokenizerFile);
-  const stats = { badJson: 0, missingField: 0, invalidUtf8: 0 };
-  const docs = o.corpus.length === 1 && o.corpus[0] === 'sotu' ? readSotu() : readCorpus(o.corpus, { field: o.field, stats: { documents: 0, lines: 0, skipped: stats } });
-  const report = await preprocess(docs, {
+  const stats = newStats();
+  const report = await preprocess(documents(o.corpus, o.field, stats), {
     encode: (t) => tokenizer.encodeIds(t),
     eod,
     vocabSize: tokenizer.vocabSize(),
@@ -83,7 +83,7 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
     train: { ...report.train, prefix: rel(report.train.prefix) },
     valid: report.valid ? { ...report.valid, prefix: rel(report.valid.prefix) } : null,
     unigramEntropy: entropy,
-    skipped: stats,
+    skipped: stats.skipped,
   };
   writeFileSync(join(o.out, PREPARE_FILE), `${JSON.stringify(out, null, 2)}\n`);
   log(`data: ${report.train.documents} training documents (${report.train.tokens} tokens)${report.valid ? `, ${report.valid.documents} validation (${report.valid.tokens})` : ''}; unigram entropy ${entropy.toFixed(3)} nats/token`);
