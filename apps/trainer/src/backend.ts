@@ -2,7 +2,9 @@
 // installed (they need libtensorflow, which their install script downloads: optional, detected at
 // run time, never required), else wasm. A backend asked for by name that cannot start is an error
 // that says why; tfjs's own silent fallback is checked against.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'webgpu', 'cpu'] as const;
@@ -12,9 +14,31 @@ export class BackendError extends Error {
   override name = 'BackendError';
 }
 
+/**
+ * Why a tfjs-node package cannot load, without importing it, or null when its native binding is
+ * there. (Importing one whose binding is missing registers half its kernels first, so trying the
+ * next package would print a warning per kernel.)
+ */
+function bindingMissing(pkg: string): string | null {
+  let dir: string;
+  try {
+    dir = dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`));
+  } catch {
+    return 'not installed';
+  }
+  const lib = join(dir, 'lib');
+  const built = existsSync(lib) && readdirSync(lib).some((v) => /^napi-v\d+$/.test(v) && existsSync(join(lib, v, 'tfjs_binding.node')));
+  return built ? null : `installed without its native binding (its install script downloads libtensorflow; with network access run: pnpm rebuild ${pkg})`;
+}
+
 async function tryTensorflow(): Promise<string | null> {
   const reasons: string[] = [];
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    const missing = bindingMissing(pkg);
+    if (missing !== null) {
+      reasons.push(`${pkg}: ${missing}`);
+      continue;
+    }
     try {
       await import(pkg);
       return null;

@@ -2,22 +2,25 @@
 // gradient softmax(logits) - onehot(target) (tfjs's logSumExp gradient goes through Max's
 // gradient, a broadcast Equal that took 0.7 s of a 10 s wasm training step). The target's logit
 // is read with gatherND and its gradient scattered with scatterND, which every backend has.
+// One softmax serves both passes: the loss is -log(softmax[target]), and tf.softmax is one fused,
+// vectorised kernel on wasm (16 ms for [512, 4096], where max, subtract, exp and sum took 50).
+// A target probability below the smallest normal float is read as that float, so a loss is capped
+// at 87.3 nats (a diverged model); the gradient is unaffected.
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradSaveFunc, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import { typedCustomGrad } from '@tokenformer/pattention';
 
+const SMALLEST_NORMAL = 1.1754943508222875e-38;
+
 const crossEntropyRows = typedCustomGrad((logits: Tensor, indices: Tensor, save: GradSaveFunc) => {
-  const max = tf.max(logits, -1, true); // [N, 1]
-  const lse = tf.add(tf.log(tf.sum(tf.exp(tf.sub(logits, max)), -1, true)), max); // [N, 1]
-  save([logits, lse, indices]);
+  const softmax = tf.softmax(logits, -1); // [N, V]
+  save([softmax, indices]);
   return {
-    value: tf.sub(tf.reshape(lse, [-1]), tf.gatherND(logits, indices)), // [N]
+    value: tf.neg(tf.log(tf.maximum(tf.gatherND(softmax, indices), SMALLEST_NORMAL))), // [N]
     gradFunc: (dy: Tensor, saved: Tensor[]) => {
-      const [sLogits, sLse, sIndices] = saved as [Tensor, Tensor, Tensor];
-      const column = tf.reshape(dy, [-1, 1]); // [N, 1]
-      const softmax = tf.exp(tf.sub(sLogits, sLse)); // [N, V]
-      const picked = tf.scatterND(sIndices, dy, sLogits.shape); // [N, V]
-      return [tf.sub(tf.mul(softmax, column), picked), tf.zerosLike(sIndices)]; // [N, V]
+      const [sSoftmax, sIndices] = saved as [Tensor, Tensor];
+      const picked = tf.scatterND(sIndices, dy, sSoftmax.shape); // [N, V]
+      return [tf.sub(tf.mul(sSoftmax, tf.reshape(dy, [-1, 1])), picked), tf.zerosLike(sIndices)]; // [N, V]
     },
   };
 });

@@ -22,6 +22,17 @@ const matMulGrad = typedCustomGrad((a: Tensor, b: Tensor, save: GradSaveFunc) =>
   };
 });
 
+/**
+ * dyᵀ · a [N, K] for dy [M, N] and a [M, K], transposing whichever side is smaller: dy itself, or
+ * a and the product (aᵀ · dy)ᵀ. For the logits (N = vocab ≫ K) the second moves 8x fewer numbers.
+ */
+function gradB(dy: Tensor2D, a: Tensor2D): Tensor2D {
+  const [M, N] = dy.shape;
+  const K = a.shape[1];
+  if (M * N <= M * K + N * K) return tf.matMul(tf.transpose(dy), a); // [N, K]
+  return tf.transpose(tf.matMul(tf.transpose(a), dy)) as Tensor2D; // [N, K]
+}
+
 /** Below this many rows of `a`, matMulBT's forward pass uses the transposeB flag (see above). */
 export const SMALL_M_ROWS = 32;
 
@@ -34,7 +45,7 @@ const matMulBTGrad = typedCustomGrad((a: Tensor, b: Tensor, save: GradSaveFunc) 
       const [sa, sb] = saved as [Tensor2D, Tensor2D];
       return [
         tf.matMul(dy as Tensor2D, sb), // [M, K]
-        tf.matMul(tf.transpose(dy as Tensor2D), sa), // [N, K]
+        gradB(dy as Tensor2D, sa), // [N, K]
       ];
     },
   };
