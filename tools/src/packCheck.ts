@@ -125,6 +125,19 @@ const b = await step.run([batch], lr(2));
 console.log(JSON.stringify({ steps: step.optimizer.step, falling: b.loss < a.loss, node: typeof runTraining }));
 `;
 
+const GROWTH_ALONE = `
+import * as tf from '@tensorflow/tfjs';
+import { TokenFormer, preset } from '@tokenformer/model';
+import { grow, measureDeviation } from '@tokenformer/growth';
+await tf.setBackend('cpu');
+const config = preset('tiny');
+const model = new TokenFormer(config, { seed: 1 });
+const weights = model.exportWeights();
+const g = grow(config, weights, { add: { ffn: 8 }, seed: 2 });
+const dev = await measureDeviation({ config, weights }, g, [[1, 2, 3, 4, 5]]);
+console.log(JSON.stringify({ ffn: g.config.layers[0].ffn.paramTokenNum - config.layers[0].ffn.paramTokenNum, maxAbsLogitDiff: dev.maxAbsLogitDiff }));
+`;
+
 export interface PackReport {
   packages: PackedPackage[];
   pattentionAlone: { shape: number[]; finite: boolean };
@@ -132,6 +145,7 @@ export interface PackReport {
   tokenizerAlone: { vocabSize: number; text: string; same: boolean };
   dataAlone: { documents: number; shape: number[]; dtype: string };
   trainerAlone: { steps: number; falling: boolean; node: string };
+  growthAlone: { ffn: number; maxAbsLogitDiff: number };
 }
 
 export function packCheck(): PackReport {
@@ -160,7 +174,15 @@ export function packCheck(): PackReport {
         TRAINER_ALONE,
       ).trim().split('\n').pop()!,
     );
-    return { packages, pattentionAlone, modelAlone, tokenizerAlone, dataAlone, trainerAlone };
+    const growthAlone = JSON.parse(
+      installAndRun(
+        base,
+        'growth',
+        [tarball('@tokenformer/growth'), tarball('@tokenformer/model'), tarball('@tokenformer/pattention'), `@tensorflow/tfjs@${TFJS}`],
+        GROWTH_ALONE,
+      ).trim().split('\n').pop()!,
+    );
+    return { packages, pattentionAlone, modelAlone, tokenizerAlone, dataAlone, trainerAlone, growthAlone };
   } finally {
     rmSync(base, { recursive: true, force: true });
   }

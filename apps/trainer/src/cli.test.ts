@@ -127,3 +127,37 @@ describe('tokenformer generate', () => {
     expect(tfNode.stderr).toMatch(/backend tensorflow is unavailable: @tensorflow\/tfjs-node-gpu: /);
   });
 });
+
+describe('tokenformer grow', () => {
+  it('grows a run exactly: same greedy text, the AdamW state grown with it, and a zero deviation reported', async () => {
+    const runDir = join(dir, 'run');
+    const out = join(dir, 'grown');
+    const r = run(['grow', '--checkpoint', runDir, '--out', out, '--add-qkv', '4', '--add-ffn', '8', '--seed', '3', '--backend', 'wasm']);
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.grown).toHaveLength(4); // one layer: query, key, value, ffn
+    expect(report.grown[3]).toMatchObject({ layer: 0, slot: 'ffn', from: 16, to: 24, tauBefore: 4, tauAfter: 4 });
+    expect(report.deviation.maxAbsLogitDiff).toBeLessThanOrEqual(1e-6);
+    expect(report.paramsAfter - report.paramsBefore).toBe(2 * 16 * (3 * 4 + 8));
+    const state = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    expect(state.layers[0].ffn).toEqual({ paramTokenNum: 24, tau: 4 });
+    const { parseSafetensors } = await import('@tokenformer/model');
+    const moments = parseSafetensors(new Uint8Array(readFileSync(join(out, 'optimizer.safetensors'))));
+    expect(moments.tensors.get('layers.0.mlp.keyParamTokens.exp_avg')?.shape).toEqual([24, 16]);
+    const greedy = (ckpt: string) => run(['generate', '--checkpoint', ckpt, '--prompt', 'the quick', '--max-new-tokens', '8', '--temperature', '0', '--backend', 'wasm']).stdout;
+    expect(greedy(out)).toBe(greedy(runDir));
+  });
+
+  it('reports the official τ deviation, and refuses bad requests with exit 2', () => {
+    const official = run(['grow', '--checkpoint', join(dir, 'run'), '--out', join(dir, 'grown-official'), '--add-ffn', '16', '--tau', 'official', '--init', 'random', '--seed', '1', '--backend', 'wasm']);
+    expect(official.status, official.stderr).toBe(0);
+    expect(JSON.parse(official.stdout).deviation.maxAbsLogitDiff).toBeGreaterThan(1e-4);
+    const negative = run(['grow', '--checkpoint', join(dir, 'run'), '--out', join(dir, 'x'), '--add-ffn=-1', '--backend', 'wasm']);
+    expect(negative.status).toBe(2);
+    expect(negative.stderr).toMatch(/add.ffn = -1/);
+    const layer = run(['grow', '--checkpoint', join(dir, 'run'), '--out', join(dir, 'x'), '--add-ffn', '1', '--layers', '3', '--backend', 'wasm']);
+    expect(layer.status).toBe(2);
+    expect(layer.stderr).toMatch(/layer 3 is out of range: the model has layers 0..0/);
+    expect(run(['grow', '--help']).stdout).toMatch(/--tau T/);
+  });
+});

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// tokenformer: prepare data, (train, with its own issue), generate. `tokenformer <command> --help`.
+// tokenformer: prepare data, train, generate, grow, and the main job. `tokenformer <command> --help`.
 import { parseArgs } from 'node:util';
 import { BACKENDS, type BackendChoice, startBackend } from './backend.js';
 import { DEMO_CONFIG, demo } from './demo.js';
 import { generateText } from './generate.js';
+import { growCommand } from './grow.js';
 import { prepare } from './prepare.js';
 import { trainCommand } from './train.js';
 import { DEFAULT_TRAIN_CONFIG, loadTrainConfig } from './trainConfig.js';
@@ -16,6 +17,7 @@ commands:
   train      a prepared data directory -> a run directory (checkpoints, metrics, report)
   demo       the main job: prepare the embedded corpus, train, sample, report
   generate   text from a checkpoint
+  grow       a checkpoint with more parameter tokens (exactly the same function by default)
 run "tokenformer <command> --help" for its options`,
   prepare: `tokenformer prepare [--corpus sotu | --corpus PATH ...] --out DIR [options]
 
@@ -55,6 +57,19 @@ ${Object.entries(DEFAULT_TRAIN_CONFIG)
   --max-new-tokens N (64)   --temperature T (0.8; 0 = greedy)   --top-k K (0 = off)
   --top-p P (1 = off)       --seed N
   --backend B        ${BACKENDS.join(' | ')} (default auto)`,
+  grow: `tokenformer grow --checkpoint DIR --out DIR --add-ffn N [options]
+
+  --checkpoint DIR   a checkpoint directory, or a run directory (its latest checkpoint)
+  --out DIR          the grown checkpoint: config, weights, tokenizer, and the AdamW state grown with
+                     it when the source has one (new tokens' moments zero)
+  --add-qkv N        tokens to add to each of the query, key and value Pattentions
+  --add-query N, --add-key N, --add-value N, --add-proj N, --add-ffn N   to one kind
+  --layers 0,2       which layers (default: all)
+  --init I           zero-keys (default: zero keys, random values) | random | zero
+  --tau T            exact (default: keep each τ, the same function) | official (τ = √n of the new n)
+  --seed N           seed of the random new tokens
+  --backend B        ${BACKENDS.join(' | ')} (default auto)
+  Prints what grew and how far the grown model's logits are from the source's on a probe batch.`,
 };
 
 class UsageError extends Error {
@@ -191,11 +206,45 @@ main job done in ${minutes} min
     process.stdout.write('\n');
     return;
   }
+  if (command === 'grow') {
+    const { values } = parseArgs({
+      args: rest,
+      strict: true,
+      options: Object.fromEntries(
+        ['checkpoint', 'out', 'add-qkv', 'add-query', 'add-key', 'add-value', 'add-proj', 'add-ffn', 'layers', 'init', 'tau', 'seed', 'backend'].map((k) => [k, { type: 'string' as const }]),
+      ),
+    }) as { values: Record<string, string | undefined> };
+    if (!values.checkpoint || !values.out) throw new UsageError(`grow needs --checkpoint DIR and --out DIR\n\n${HELP.grow}`);
+    const qkv = num('add-qkv', values['add-qkv'], 0);
+    const add = {
+      query: num('add-query', values['add-query'], qkv),
+      key: num('add-key', values['add-key'], qkv),
+      value: num('add-value', values['add-value'], qkv),
+      proj: num('add-proj', values['add-proj'], 0),
+      ffn: num('add-ffn', values['add-ffn'], 0),
+    };
+    const layers = values.layers?.split(',').map((v) => num('layers', v.trim(), 0));
+    const backend = await startBackend((values.backend ?? 'auto') as BackendChoice);
+    console.error(`backend: ${backend}`);
+    const r = await growCommand({
+      checkpoint: values.checkpoint,
+      out: values.out,
+      add,
+      ...(layers ? { layers } : {}),
+      ...(values.init ? { init: values.init as never } : {}),
+      ...(values.tau ? { tau: values.tau as never } : {}),
+      ...(values.seed !== undefined ? { seed: num('seed', values.seed, 0) } : {}),
+    });
+    for (const g of r.grown) console.error(`layer ${g.layer} ${g.slot}: ${g.from} -> ${g.to} tokens, tau ${g.tauBefore.toFixed(4)} -> ${g.tauAfter.toFixed(4)}`);
+    console.error(`parameters ${r.paramsBefore.toLocaleString('en-US')} -> ${r.paramsAfter.toLocaleString('en-US')}; max |logit change| on a probe batch ${r.deviation.maxAbsLogitDiff.toExponential(2)} (loss ${r.deviation.lossBefore.toFixed(4)} -> ${r.deviation.lossAfter.toFixed(4)})`);
+    console.log(JSON.stringify(r, null, 2));
+    return;
+  }
   throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${HELP['']}`);
 }
 
 main(process.argv.slice(2)).catch((e: Error) => {
-  const usage = e instanceof UsageError || e.name === 'ConfigKeyError' || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  const usage = e instanceof UsageError || e.name === 'ConfigKeyError' || e.name === 'GrowthError' || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
   console.error(`tokenformer: ${e.message}`);
   process.exit(usage ? 2 : 1);
 });
