@@ -148,6 +148,24 @@ describe('tokenformer grow', () => {
     expect(greedy(out)).toBe(greedy(runDir));
   });
 
+  it('a grown checkpoint trains on from where it was: the first loss is the source loss for exact growth, not for official τ', () => {
+    const settings = ['--steps=2', '--warmupSteps=1', '--seqLength=16', '--batchSize=2', '--validEvery=2', '--checkpointEvery=2', '--validBatches=2', '--backend=wasm'];
+    const official = run(['grow', '--checkpoint', join(dir, 'run'), '--out', join(dir, 'grown-tau'), '--add-ffn', '16', '--tau', 'official', '--seed', '1', '--backend', 'wasm']);
+    expect(official.status, official.stderr).toBe(0);
+    const firstLoss = (from: string): number => {
+      const out = join(dir, `continued-${from}`);
+      const r = run(['train', '--data', join(dir, 'prepared'), '--out', out, `--initFrom=${join(dir, from)}`, ...settings]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/a new run from /);
+      const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((m) => m.type === 'step');
+      expect(steps).toHaveLength(2);
+      return steps[0].loss;
+    };
+    const source = firstLoss('run');
+    expect(Math.abs(firstLoss('grown') - source)).toBeLessThan(1e-5);
+    expect(Math.abs(firstLoss('grown-tau') - source)).toBeGreaterThan(1e-4);
+  });
+
   it('reports the official τ deviation, and refuses bad requests with exit 2', () => {
     const official = run(['grow', '--checkpoint', join(dir, 'run'), '--out', join(dir, 'grown-official'), '--add-ffn', '16', '--tau', 'official', '--init', 'random', '--seed', '1', '--backend', 'wasm']);
     expect(official.status, official.stderr).toBe(0);

@@ -2,7 +2,8 @@
 // has a checkpoint), with a progress line (a TTY) or plain log lines, metrics.jsonl and report.md.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createConfig, preset, type PresetName, type TokenFormerConfig } from '@tokenformer/model';
+import { configFromJson, createConfig, preset, type PresetName, type TokenFormerConfig } from '@tokenformer/model';
+import { resolveCheckpoint } from './generate.js';
 import { Tokenizer } from '@tokenformer/tokenizer';
 import { runTraining } from '@tokenformer/trainer/node';
 import { PREPARE_FILE, type PrepareReport } from './prepare.js';
@@ -46,10 +47,12 @@ export async function trainCommand(o: TrainCommandOptions): Promise<TrainSummary
   const prep = JSON.parse(readFileSync(prepFile, 'utf8')) as PrepareReport;
   const tokenizerJson = readFileSync(join(o.data, prep.tokenizer), 'utf8');
   const tokenizer = Tokenizer.fromJSON(tokenizerJson);
-  const config = modelConfig(o.config.model, tokenizer.vocabSize());
+  // --initFrom (a checkpoint or run directory, e.g. a grown one): the model is the checkpoint's.
+  const initFrom = o.config.initFrom ? resolveCheckpoint(o.config.initFrom) : '';
+  const config = initFrom ? configFromJson(readFileSync(join(initFrom, 'config.json'), 'utf8')) : modelConfig(o.config.model, tokenizer.vocabSize());
   if (config.vocabSize < tokenizer.vocabSize()) throw new Error(`the model's vocabulary (${config.vocabSize}) is smaller than the tokenizer's (${tokenizer.vocabSize()})`);
   const { model: _spec, ...rest } = o.config;
-  const settings = { ...rest, trainData: join(o.data, prep.train.prefix), ...(prep.valid ? { validData: join(o.data, prep.valid.prefix) } : {}) };
+  const settings = { ...rest, initFrom, trainData: join(o.data, prep.train.prefix), ...(prep.valid ? { validData: join(o.data, prep.valid.prefix) } : {}) };
   const out = o.progress ?? process.stderr;
   const tty = out.isTTY === true;
   let stop = false;
@@ -74,7 +77,7 @@ export async function trainCommand(o: TrainCommandOptions): Promise<TrainSummary
           resumedFrom = i.resumedFrom;
           params = i.params;
           startStep = i.step;
-          out.write(`backend: ${i.backend}; ${i.params.toLocaleString('en')} parameters; ${i.resumedFrom ? `resuming from ${i.resumedFrom} (step ${i.step})` : 'a new run'} in ${o.out}\n`);
+          out.write(`backend: ${i.backend}; ${i.params.toLocaleString('en')} parameters; ${i.resumedFrom ? `resuming from ${i.resumedFrom} (step ${i.step})` : initFrom ? `a new run from ${initFrom}` : 'a new run'} in ${o.out}\n`);
         },
         onStep: (e) => {
           const done = e.step - startStep;

@@ -40,6 +40,8 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   checkpointEvery: 100,
   keepLast: 2,
   maxNonFiniteSteps: 10,
+  initFrom: '',
+  initOptimizer: true,
 };
 
 const MODEL_KEYS = ['preset', 'hiddenSize', 'numLayers', 'numAttentionHeads', 'qkvSlotNum', 'projSlotNum', 'ffnSlotNum', 'maxSeqLen', 'normActivationType'];

@@ -7,7 +7,7 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renam
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { GptSampler, IndexedDataset, type SamplerCursor } from '@tokenformer/data/node';
-import { TokenFormer, type TokenFormerConfig } from '@tokenformer/model';
+import { TokenFormer, validateConfig, type TokenFormerConfig } from '@tokenformer/model';
 import { loadCheckpoint, saveCheckpoint } from '@tokenformer/model/node';
 import { NonFiniteError, TrainerConfigError } from './errors.js';
 import { trainLoop, type StepEvent, type ValidationEvent } from './loop.js';
@@ -34,6 +34,13 @@ export interface RunResult {
   firstValidationLoss: number | null;
   bestValidationLoss: number | null;
   latest: string;
+}
+
+/** JSON with sorted keys, to compare configs whatever order their keys were written in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
 }
 
 function readPointer(runDir: string, name: 'latest' | 'best'): string | null {
@@ -77,6 +84,12 @@ export async function runTraining(
         throw new TrainerConfigError(`${runDir} was trained with ${k} = ${JSON.stringify(state.settings[k])}, now ${JSON.stringify(settings[k])}: use another run directory, or the same ${k}`);
       }
     }
+  } else if (settings.initFrom) {
+    model = await loadCheckpoint(settings.initFrom);
+    if (canonical(model.config) !== canonical(validateConfig(structuredClone(config)))) {
+      model.dispose();
+      throw new TrainerConfigError(`initFrom ${settings.initFrom}: its model config differs from the one given (pass the checkpoint's config)`);
+    }
   } else {
     model = new TokenFormer(config, { seed: settings.seed });
   }
@@ -85,6 +98,9 @@ export async function runTraining(
   const valid = settings.validData ? IndexedDataset.open(settings.validData) : null;
   try {
     if (latest) loadOptimizer(model, trainStep.optimizer, new Uint8Array(readFileSync(join(latest, OPTIMIZER_FILE))));
+    else if (settings.initFrom && settings.initOptimizer !== false && existsSync(join(settings.initFrom, OPTIMIZER_FILE))) {
+      loadOptimizer(model, trainStep.optimizer, new Uint8Array(readFileSync(join(settings.initFrom, OPTIMIZER_FILE))));
+    }
     const numSamples = settings.steps * settings.microBatches * settings.batchSize;
     const sampler = state
       ? GptSampler.resume(train, state.samplerCursor as SamplerCursor)

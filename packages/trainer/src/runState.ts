@@ -35,6 +35,13 @@ export interface RunSettings {
   checkpointEvery: number;
   keepLast: number;
   maxNonFiniteSteps: number;
+  /**
+   * A checkpoint directory to start a new run from instead of a fresh model (e.g. a grown one);
+   * its config is the run's model. '' or absent: a fresh model.
+   */
+  initFrom?: string;
+  /** With `initFrom`: also load the AdamW moments saved beside it, when there (default true). */
+  initOptimizer?: boolean;
 }
 
 export interface TrainerState {
