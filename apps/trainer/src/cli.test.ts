@@ -179,3 +179,22 @@ describe('tokenformer grow', () => {
     expect(run(['grow', '--help']).stdout).toMatch(/--tau T/);
   });
 });
+
+describe('tokenformer prune', () => {
+  it('drops the least important tokens to a fraction, writes a checkpoint that generates, and reports the loss', () => {
+    const out = join(dir, 'pruned');
+    const r = run(['prune', '--checkpoint', join(dir, 'run'), '--out', out, '--data', join(dir, 'prepared'), '--keep', '0.5', '--batches', '2', '--batch-size', '2', '--seq-length', '16', '--backend', 'wasm']);
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.pruned.map((p: { to: number }) => p.to)).toEqual([4, 4, 4, 4, 8]); // 8 attention tokens, 16 in the FFN, halved
+    expect(report.paramsBefore - report.paramsAfter).toBe(2 * 16 * (4 * 4 + 8));
+    expect(Number.isFinite(report.lossAfter)).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).layers[0].ffn).toMatchObject({ paramTokenNum: 8 });
+    const text = run(['generate', '--checkpoint', out, '--prompt', 'the quick', '--max-new-tokens', '4', '--backend', 'wasm']);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout.startsWith('the quick')).toBe(true);
+    const bad = run(['prune', '--checkpoint', join(dir, 'run'), '--out', out, '--data', join(dir, 'prepared'), '--keep', '2', '--batch-size', '2', '--seq-length', '16', '--backend', 'wasm']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/keep = 2: the fraction of tokens to keep must be in \(0, 1\]/);
+  });
+});

@@ -6,6 +6,7 @@ import { DEMO_CONFIG, demo } from './demo.js';
 import { generateText } from './generate.js';
 import { growCommand } from './grow.js';
 import { prepare } from './prepare.js';
+import { pruneCommand } from './prune.js';
 import { trainCommand } from './train.js';
 import { DEFAULT_TRAIN_CONFIG, loadTrainConfig } from './trainConfig.js';
 
@@ -18,6 +19,7 @@ commands:
   demo       the main job: prepare the embedded corpus, train, sample, report
   generate   text from a checkpoint
   grow       a checkpoint with more parameter tokens (exactly the same function by default)
+  prune      a checkpoint with fewer parameter tokens, the least important dropped
 run "tokenformer <command> --help" for its options`,
   prepare: `tokenformer prepare [--corpus sotu | --corpus PATH ...] --out DIR [options]
 
@@ -70,6 +72,21 @@ ${Object.entries(DEFAULT_TRAIN_CONFIG)
   --seed N           seed of the random new tokens
   --backend B        ${BACKENDS.join(' | ')} (default auto)
   Prints what grew and how far the grown model's logits are from the source's on a probe batch.`,
+  prune: `tokenformer prune --checkpoint DIR --out DIR --data DIR --keep F [options]
+
+  --checkpoint DIR   a checkpoint directory, or a run directory (its latest checkpoint)
+  --out DIR          the pruned checkpoint (config, weights, tokenizer; no optimizer state)
+  --data DIR         a prepared data directory: calibration batches from its validation split
+  --keep F           fraction of each pruned Pattention's tokens to keep, in (0, 1]
+  --slots LIST       which kinds, e.g. ffn,proj (default: query,key,value,proj,ffn)
+  --layers 0,2       which layers (default: all)
+  --tau T            calibrated (default: τ scaled by the kept share of the normaliser on the
+                     calibration data) | keep (the trained τ) | official (τ = √n of the new n)
+  --batches N (8)    --seq-length T (64, or the model's maxSeqLen - 1)   --batch-size B (8):
+                     the calibration batches
+  --backend B        ${BACKENDS.join(' | ')} (default auto)
+  Importance of a token: its mean |weight| on the calibration tokens times the norm of its value.
+  Prints what was pruned and the calibration loss before and after.`,
 };
 
 class UsageError extends Error {
@@ -237,6 +254,34 @@ main job done in ${minutes} min
     });
     for (const g of r.grown) console.error(`layer ${g.layer} ${g.slot}: ${g.from} -> ${g.to} tokens, tau ${g.tauBefore.toFixed(4)} -> ${g.tauAfter.toFixed(4)}`);
     console.error(`parameters ${r.paramsBefore.toLocaleString('en-US')} -> ${r.paramsAfter.toLocaleString('en-US')}; max |logit change| on a probe batch ${r.deviation.maxAbsLogitDiff.toExponential(2)} (loss ${r.deviation.lossBefore.toFixed(4)} -> ${r.deviation.lossAfter.toFixed(4)})`);
+    console.log(JSON.stringify(r, null, 2));
+    return;
+  }
+  if (command === 'prune') {
+    const { values } = parseArgs({
+      args: rest,
+      strict: true,
+      options: Object.fromEntries(
+        ['checkpoint', 'out', 'data', 'keep', 'slots', 'layers', 'tau', 'batches', 'seq-length', 'batch-size', 'backend'].map((k) => [k, { type: 'string' as const }]),
+      ),
+    }) as { values: Record<string, string | undefined> };
+    if (!values.checkpoint || !values.out || !values.data || values.keep === undefined) throw new UsageError(`prune needs --checkpoint DIR, --out DIR, --data DIR and --keep F\n\n${HELP.prune}`);
+    const backend = await startBackend((values.backend ?? 'auto') as BackendChoice);
+    console.error(`backend: ${backend}`);
+    const r = await pruneCommand({
+      checkpoint: values.checkpoint,
+      out: values.out,
+      data: values.data,
+      keep: num('keep', values.keep, 1),
+      ...(values.slots ? { slots: values.slots.split(',').map((v) => v.trim()) as never } : {}),
+      ...(values.layers ? { layers: values.layers.split(',').map((v) => num('layers', v.trim(), 0)) } : {}),
+      ...(values.tau ? { tau: values.tau as never } : {}),
+      batches: num('batches', values.batches, 8),
+      ...(values['seq-length'] !== undefined ? { seqLength: num('seq-length', values['seq-length'], 64) } : {}),
+      batchSize: num('batch-size', values['batch-size'], 8),
+    });
+    for (const p of r.pruned) console.error(`layer ${p.layer} ${p.slot}: ${p.from} -> ${p.to} tokens, tau ${p.tauBefore.toFixed(4)} -> ${p.tauAfter.toFixed(4)}`);
+    console.error(`parameters ${r.paramsBefore.toLocaleString('en-US')} -> ${r.paramsAfter.toLocaleString('en-US')}; calibration loss ${r.lossBefore.toFixed(4)} -> ${r.lossAfter.toFixed(4)} nats/token`);
     console.log(JSON.stringify(r, null, 2));
     return;
   }

@@ -69,6 +69,8 @@ export class Pattention {
   readonly valueParamTokens: Variable<tf.Rank.R2>; // [n, d2]
   readonly config: PattentionConfig;
   readonly name: string;
+  /** When set, called with each apply's weights Θ(X·K_Pᵀ) and scores X·K_Pᵀ, [M, n] (see PattentionOptions.observeWeights). */
+  observeWeights?: (weights: Tensor2D, scores: Tensor2D) => void;
 
   constructor(args: PattentionArgs) {
     checkPositiveInt('inputChannels', args.inputChannels);
@@ -116,6 +118,7 @@ export class Pattention {
     return pattentionKeysT(x, this.keyParamTokensT, this.valueParamTokens, {
       normActivationType: this.config.normActivationType,
       tau: this.config.tau,
+      ...(this.observeWeights ? { observeWeights: this.observeWeights } : {}),
     });
   }
 

@@ -11,6 +11,12 @@ export interface PattentionOptions {
   normActivationType?: NormActivationType;
   /** Pinned scale τ; null/undefined = √n (L2 variants) or n (softmax), as the official code. */
   tau?: number | null;
+  /**
+   * Called with the normalised weights Θ(X·K_Pᵀ) [M, n] and the raw scores X·K_Pᵀ [M, n] of each
+   * call, inside the op's tidy: keep (tf.keep) only what you compute from them. For importance
+   * scores (pruning), not for training.
+   */
+  observeWeights?: (weights: Tensor2D, scores: Tensor2D) => void;
 }
 
 function core(
@@ -33,6 +39,7 @@ function core(
     const x2d = tf.reshape(x, [-1, d1]) as Tensor2D; // [M, d1]
     const scores = scoresOf(x2d); // [M, n]
     const weights = nonlinearNorm(scores, options.normActivationType ?? 'l2_norm_gelu', options.tau); // [M, n]
+    options.observeWeights?.(weights, scores);
     const out = matMul2d(weights, valueParamTokens); // [M, d2]
     return tf.reshape(out, [...x.shape.slice(0, -1), d2]); // [..., d2]
   });

@@ -1,0 +1,78 @@
+// `tokenformer prune`: a checkpoint with fewer parameter tokens, the least important dropped per
+// Pattention (importance: mean |weight| × ‖value‖ on calibration batches from a prepared data
+// directory, see @tokenformer/growth). Reports the calibration loss before and after. The pruned
+// checkpoint holds no optimizer state: a pruned model starts a new run (--initFrom) with fresh moments.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { GptSampler, IndexedDataset } from '@tokenformer/data/node';
+import { prune, scoreTokens, type PrunedPattention, type PruneOptions } from '@tokenformer/growth';
+import { TokenFormer } from '@tokenformer/model';
+import { loadCheckpoint, saveCheckpoint } from '@tokenformer/model/node';
+import { resolveCheckpoint } from './generate.js';
+import { PREPARE_FILE, type PrepareReport } from './prepare.js';
+
+export interface PruneCommandOptions extends PruneOptions {
+  checkpoint: string;
+  out: string;
+  /** A prepared data directory: calibration batches come from its validation split (else train). */
+  data: string;
+  batches: number;
+  /** Default: 64, or less where the model's maxSeqLen needs (a batch holds seqLength + 1 ids). */
+  seqLength?: number;
+  batchSize: number;
+}
+
+export interface PruneCommandResult {
+  from: string;
+  out: string;
+  paramsBefore: number;
+  paramsAfter: number;
+  pruned: PrunedPattention[];
+  /** Mean next-token loss on the calibration batches, nats per token. */
+  lossBefore: number;
+  lossAfter: number;
+}
+
+async function meanLoss(model: TokenFormer, batches: tf.Tensor2D[]): Promise<number> {
+  let sum = 0;
+  for (const b of batches) {
+    const l = model.loss(b);
+    sum += (await l.data())[0]!;
+    l.dispose();
+  }
+  return sum / batches.length;
+}
+
+export async function pruneCommand(o: PruneCommandOptions): Promise<PruneCommandResult> {
+  const from = resolveCheckpoint(o.checkpoint);
+  const source = await loadCheckpoint(from);
+  const prep = JSON.parse(readFileSync(join(o.data, PREPARE_FILE), 'utf8')) as PrepareReport;
+  const ds = IndexedDataset.open(join(o.data, (prep.valid ?? prep.train).prefix));
+  const seqLength = o.seqLength ?? Math.min(64, source.config.maxSeqLen - 1);
+  const sampler = new GptSampler(ds, { seqLength, batchSize: o.batchSize, seed: 1 });
+  const batches = Array.from({ length: Math.min(o.batches, sampler.numBatches) }, (_, i) => {
+    const b = sampler.batch(i);
+    return tf.tensor2d(b.data, b.shape as [number, number], 'int32');
+  });
+  ds.close();
+  try {
+    const scores = await scoreTokens(source, batches);
+    const lossBefore = await meanLoss(source, batches);
+    const weights = source.exportWeights();
+    const p = prune(source.config, weights, scores, o);
+    tf.dispose([...weights.values()]);
+    const small = new TokenFormer(p.config, { weights: p.weights });
+    tf.dispose([...p.weights.values()]);
+    const lossAfter = await meanLoss(small, batches);
+    const extraFiles: Record<string, string> = {};
+    if (existsSync(join(from, 'tokenizer.json'))) extraFiles['tokenizer.json'] = readFileSync(join(from, 'tokenizer.json'), 'utf8');
+    await saveCheckpoint(small, o.out, { extraFiles });
+    const result = { from, out: o.out, paramsBefore: source.countParams(), paramsAfter: small.countParams(), pruned: p.pruned, lossBefore, lossAfter };
+    small.dispose();
+    return result;
+  } finally {
+    source.dispose();
+    tf.dispose(batches);
+  }
+}
