@@ -166,6 +166,21 @@ describe('tokenformer grow', () => {
     expect(Math.abs(firstLoss('grown-tau') - source)).toBeGreaterThan(1e-4);
   });
 
+  it('grows inside one train run at --growAt and trains on, in the same process and run directory', () => {
+    const tiny = ['--model.hiddenSize=16', '--model.numLayers=1', '--model.numAttentionHeads=2', '--model.qkvSlotNum=8', '--model.projSlotNum=8', '--model.ffnSlotNum=16', '--model.maxSeqLen=64'];
+    const out = join(dir, 'grow-in-run');
+    const r = run(['train', '--data', join(dir, 'prepared'), '--out', out, ...tiny, '--steps=6', '--warmupSteps=1', '--seqLength=16', '--batchSize=2', '--validEvery=3', '--checkpointEvery=3', '--validBatches=2', '--growAt=3', '--growFfn=8', '--growQkv=2', '--backend=wasm']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/grew after step 3: [\d,]+ -> [\d,]+ parameters/);
+    expect(JSON.parse(r.stdout)).toMatchObject({ steps: 6 });
+    const config = JSON.parse(readFileSync(join(out, 'checkpoints', '6', 'config.json'), 'utf8'));
+    expect(config.layers[0].ffn).toEqual({ paramTokenNum: 24, tau: 4 });
+    expect(config.layers[0].query.paramTokenNum).toBe(10);
+    const events = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.filter((e) => e.type === 'growth')).toMatchObject([{ step: 3 }]);
+    expect(events.filter((e) => e.type === 'step').map((e) => e.step)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it('reports the official τ deviation, and refuses bad requests with exit 2', () => {
     const official = run(['grow', '--checkpoint', join(dir, 'run'), '--out', join(dir, 'grown-official'), '--add-ffn', '16', '--tau', 'official', '--init', 'random', '--seed', '1', '--backend', 'wasm']);
     expect(official.status, official.stderr).toBe(0);

@@ -47,6 +47,23 @@ function growOptimizer(bytes: Uint8Array, run: (state: Map<string, tf.Tensor>) =
   })();
 }
 
+/** Grow a live model and its optimizer.safetensors bytes (the `grow` hook of a run with growAt). */
+export async function growModel(model: TokenFormer, optimizer: Uint8Array, options: GrowthOptions): Promise<{ model: TokenFormer; optimizer: Uint8Array; grown: GrownPattention[] }> {
+  const weights = model.exportWeights();
+  try {
+    let g!: ReturnType<typeof grow>;
+    const bytes = await growOptimizer(optimizer, (state) => {
+      g = grow(model.config, weights, options, state);
+      return g.optimizerState!;
+    });
+    const grownModel = new TokenFormer(g.config, { weights: g.weights });
+    tf.dispose([...g.weights.values()]);
+    return { model: grownModel, optimizer: bytes, grown: g.grown };
+  } finally {
+    tf.dispose([...weights.values()]);
+  }
+}
+
 export async function growCommand(o: GrowCommandOptions): Promise<GrowCommandResult> {
   const from = resolveCheckpoint(o.checkpoint);
   const source = await loadCheckpoint(from);

@@ -2,8 +2,9 @@
 // has a checkpoint), with a progress line (a TTY) or plain log lines, metrics.jsonl and report.md.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configFromJson, createConfig, preset, type PresetName, type TokenFormerConfig } from '@tokenformer/model';
+import { configFromJson, createConfig, preset, type PresetName, type TokenFormer, type TokenFormerConfig } from '@tokenformer/model';
 import { resolveCheckpoint } from './generate.js';
+import { growModel } from './grow.js';
 import { Tokenizer } from '@tokenformer/tokenizer';
 import { runTraining } from '@tokenformer/trainer/node';
 import { PREPARE_FILE, type PrepareReport } from './prepare.js';
@@ -73,6 +74,18 @@ export async function trainCommand(o: TrainCommandOptions): Promise<TrainSummary
       settings,
       {
         shouldStop: () => stop,
+        ...(o.config.growAt
+          ? {
+              grow: async (model: TokenFormer, optimizer: Uint8Array) => {
+                const c = o.config;
+                const add = { query: c.growQkv, key: c.growQkv, value: c.growQkv, proj: c.growProj, ffn: c.growFfn };
+                const g = await growModel(model, optimizer, { add, init: c.growInit, tau: c.growTau, seed: c.growSeed });
+                return { model: g.model, optimizer: g.optimizer };
+              },
+              onGrow: (g: { step: number; paramsBefore: number; paramsAfter: number }) =>
+                out.write(`${tty ? '\n' : ''}grew after step ${g.step}: ${g.paramsBefore.toLocaleString('en')} -> ${g.paramsAfter.toLocaleString('en')} parameters\n`),
+            }
+          : {}),
         onStart: (i) => {
           resumedFrom = i.resumedFrom;
           params = i.params;

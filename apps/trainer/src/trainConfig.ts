@@ -17,7 +17,17 @@ export interface ModelSpec {
   normActivationType?: 'l2_norm_gelu' | 'gelu_l2_norm' | 'softmax';
 }
 
-export type TrainConfig = Omit<RunSettings, 'trainData' | 'validData'> & { model: ModelSpec };
+/** A growth step inside the run (growAt > 0): tokens to add to each layer's Pattentions, and how. */
+export interface GrowthSettings {
+  growQkv: number;
+  growProj: number;
+  growFfn: number;
+  growInit: 'zero-keys' | 'random' | 'zero';
+  growTau: 'exact' | 'official';
+  growSeed: number;
+}
+
+export type TrainConfig = Omit<RunSettings, 'trainData' | 'validData'> & GrowthSettings & { model: ModelSpec };
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   model: { hiddenSize: 128, numLayers: 2, numAttentionHeads: 4, qkvSlotNum: 128, projSlotNum: 128, ffnSlotNum: 512, maxSeqLen: 256 },
@@ -42,6 +52,14 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   maxNonFiniteSteps: 10,
   initFrom: '',
   initOptimizer: true,
+  growAt: 0,
+  growSchedule: 'continue',
+  growQkv: 0,
+  growProj: 0,
+  growFfn: 0,
+  growInit: 'zero-keys',
+  growTau: 'exact',
+  growSeed: 1,
 };
 
 const MODEL_KEYS = ['preset', 'hiddenSize', 'numLayers', 'numAttentionHeads', 'qkvSlotNum', 'projSlotNum', 'ffnSlotNum', 'maxSeqLen', 'normActivationType'];

@@ -25,6 +25,14 @@ export interface RunHooks {
   shouldStop?: (step: number) => boolean;
   /** Called once with what the run starts from. */
   onStart?: (info: { resumedFrom: string | null; step: number; params: number; backend: string }) => void;
+  /**
+   * At `settings.growAt`: the grown model and its AdamW state (optimizer.safetensors bytes, the
+   * checkpoint layout) from the current ones. The app supplies it (e.g. with @tokenformer/growth);
+   * the run disposes the old model.
+   */
+  grow?: (model: TokenFormer, optimizer: Uint8Array) => Promise<{ model: TokenFormer; optimizer: Uint8Array }>;
+  /** Called after the model grew. */
+  onGrow?: (info: { step: number; paramsBefore: number; paramsAfter: number }) => void;
 }
 
 export interface RunResult {
@@ -58,7 +66,7 @@ function writePointer(runDir: string, name: 'latest' | 'best', target: string): 
  * Settings that may differ when a run is resumed. The step count may not: the sampler's order and
  * the schedule depend on it (training longer is a new run that starts from a checkpoint).
  */
-const RESUMABLE = new Set<keyof RunSettings>(['validEvery', 'checkpointEvery', 'keepLast', 'maxNonFiniteSteps', 'trainData', 'validData']);
+const RESUMABLE = new Set<keyof RunSettings>(['validEvery', 'checkpointEvery', 'keepLast', 'maxNonFiniteSteps', 'trainData', 'validData', 'initFrom', 'initOptimizer']);
 
 /**
  * Train `config` (used for a new run) with `settings` in `runDir`, resuming from `runDir/latest`
@@ -93,7 +101,12 @@ export async function runTraining(
   } else {
     model = new TokenFormer(config, { seed: settings.seed });
   }
-  const trainStep = new TrainStep(model, settings);
+  const growAt = settings.growAt ?? 0;
+  if (growAt !== 0) {
+    if (!Number.isInteger(growAt) || growAt < 1 || growAt >= settings.steps) throw new TrainerConfigError(`growAt = ${growAt}: grow after a step in 1..${settings.steps - 1}, or 0 for never`);
+    if (!hooks.grow) throw new TrainerConfigError(`growAt = ${growAt} needs a grow hook (the app's growth)`);
+  }
+  let trainStep = new TrainStep(model, settings);
   const train = IndexedDataset.open(settings.trainData);
   const valid = settings.validData ? IndexedDataset.open(settings.validData) : null;
   try {
@@ -117,64 +130,92 @@ export async function runTraining(
     let bestStep = state?.bestStep ?? null;
     let firstVal: number | null = null;
     hooks.onStart?.({ resumedFrom: latest, step: state?.step ?? 0, params: model.countParams(), backend });
-    const schedule = learningRateSchedule({
-      maxLr: settings.maxLr,
-      minLr: settings.minLr,
-      warmupSteps: settings.warmupSteps,
-      decaySteps: settings.decaySteps ?? settings.steps,
-      style: settings.schedule,
-    });
+    const scheduleOver = (decaySteps: number) =>
+      learningRateSchedule({ maxLr: settings.maxLr, minLr: settings.minLr, warmupSteps: settings.warmupSteps, decaySteps, style: settings.schedule });
+    const base = scheduleOver(settings.decaySteps ?? settings.steps);
+    const rewarm = growAt ? scheduleOver((settings.decaySteps ?? settings.steps) - growAt) : base;
+    const schedule = (step: number): number => (growAt && step > growAt && settings.growSchedule === 'rewarmup' ? rewarm(step - growAt) : base(step));
+    let grownAt = state?.grownAt;
     let lastCkpt = latest ?? '';
-    const result = await trainLoop({
-      model,
-      trainStep,
-      schedule,
-      totalSteps: settings.steps,
-      startStep: state?.step ?? 0,
-      microBatches: settings.microBatches,
-      nextBatch: () => sampler.next(),
-      ...(valid ? { validation: { every: settings.validEvery, batches: () => validBatches } } : {}),
-      checkpointEvery: settings.checkpointEvery,
-      ...(hooks.shouldStop ? { shouldStop: hooks.shouldStop } : {}),
-      onStep: (e) => {
-        log({ type: 'step', step: e.step, loss: e.loss, lr: e.lr, gradNorm: e.gradNorm, skipped: e.skipped, tokensPerSec: e.tokensPerSec, numTensors: e.numTensors });
-        hooks.onStep?.(e);
-      },
-      onValidation: (e) => {
-        firstVal ??= e.loss;
-        log({ type: 'validation', step: e.step, loss: e.loss, tokens: e.tokens });
-        hooks.onValidation?.(e);
-      },
-      onCheckpoint: async (step, valLoss) => {
-        if (!(await weightsFinite(model))) throw new NonFiniteError(`step ${step}: the weights hold NaN or Inf; no checkpoint written`);
-        const isBest = valLoss !== null && (best === null || valLoss < best);
-        if (isBest) {
-          best = valLoss;
-          bestStep = step;
-        }
-        const rel = join('checkpoints', String(step));
-        const dir = join(runDir, rel);
-        const trainerState: TrainerState = {
-          format: 'tokenformer-trainer/1',
-          step,
-          settings,
-          samplerCursor: sampler.cursor(),
-          bestValidationLoss: best,
-          bestStep,
-          nonFiniteSteps: (state?.nonFiniteSteps ?? 0) + trainStep.nonFiniteTotal,
-          backend,
-        };
-        await saveCheckpoint(model, dir, {
-          extraFiles: { ...extraFiles, [OPTIMIZER_FILE]: await serializeOptimizer(model, trainStep.optimizer), [TRAINER_STATE_FILE]: JSON.stringify(trainerState, null, 2) },
-        });
-        writePointer(runDir, 'latest', rel);
-        if (isBest) writePointer(runDir, 'best', rel);
-        lastCkpt = dir;
-        prune(runDir, settings.keepLast, readPointer(runDir, 'best'));
-        log({ type: 'checkpoint', step, dir: rel, best: isBest });
-        hooks.onCheckpoint?.(dir, step);
-      },
-    });
+    const writeCheckpoint = async (step: number, valLoss: number | null): Promise<void> => {
+      if (!(await weightsFinite(model))) throw new NonFiniteError(`step ${step}: the weights hold NaN or Inf; no checkpoint written`);
+      const isBest = valLoss !== null && (best === null || valLoss < best);
+      if (isBest) {
+        best = valLoss;
+        bestStep = step;
+      }
+      const rel = join('checkpoints', String(step));
+      const dir = join(runDir, rel);
+      const trainerState: TrainerState = {
+        format: 'tokenformer-trainer/1',
+        step,
+        settings,
+        samplerCursor: sampler.cursor(),
+        bestValidationLoss: best,
+        bestStep,
+        nonFiniteSteps: (state?.nonFiniteSteps ?? 0) + trainStep.nonFiniteTotal,
+        backend,
+        ...(grownAt !== undefined ? { grownAt } : {}),
+      };
+      await saveCheckpoint(model, dir, {
+        extraFiles: { ...extraFiles, [OPTIMIZER_FILE]: await serializeOptimizer(model, trainStep.optimizer), [TRAINER_STATE_FILE]: JSON.stringify(trainerState, null, 2) },
+      });
+      writePointer(runDir, 'latest', rel);
+      if (isBest) writePointer(runDir, 'best', rel);
+      lastCkpt = dir;
+      prune(runDir, settings.keepLast, readPointer(runDir, 'best'));
+      log({ type: 'checkpoint', step, dir: rel, best: isBest });
+      hooks.onCheckpoint?.(dir, step);
+    };
+    /** Grow the model in place of the current one, and checkpoint the grown model at the same step. */
+    const growNow = async (step: number): Promise<void> => {
+      const paramsBefore = model.countParams();
+      const grownModel = await hooks.grow!(model, await serializeOptimizer(model, trainStep.optimizer));
+      const nonFinite = trainStep.nonFiniteTotal;
+      trainStep.dispose();
+      model.dispose();
+      model = grownModel.model;
+      trainStep = new TrainStep(model, settings);
+      trainStep.nonFiniteTotal += nonFinite;
+      loadOptimizer(model, trainStep.optimizer, grownModel.optimizer);
+      grownAt = step;
+      log({ type: 'growth', step, paramsBefore, paramsAfter: model.countParams() });
+      hooks.onGrow?.({ step, paramsBefore, paramsAfter: model.countParams() });
+      await writeCheckpoint(step, null);
+    };
+    const loop = (startStep: number, totalSteps: number) =>
+      trainLoop({
+        model,
+        trainStep,
+        schedule,
+        totalSteps,
+        startStep,
+        microBatches: settings.microBatches,
+        nextBatch: () => sampler.next(),
+        ...(valid ? { validation: { every: settings.validEvery, batches: () => validBatches } } : {}),
+        checkpointEvery: settings.checkpointEvery,
+        ...(hooks.shouldStop ? { shouldStop: hooks.shouldStop } : {}),
+        onStep: (e) => {
+          log({ type: 'step', step: e.step, loss: e.loss, lr: e.lr, gradNorm: e.gradNorm, skipped: e.skipped, tokensPerSec: e.tokensPerSec, numTensors: e.numTensors });
+          hooks.onStep?.(e);
+        },
+        onValidation: (e) => {
+          firstVal ??= e.loss;
+          log({ type: 'validation', step: e.step, loss: e.loss, tokens: e.tokens });
+          hooks.onValidation?.(e);
+        },
+        onCheckpoint: writeCheckpoint,
+      });
+    let step = state?.step ?? 0;
+    let result = { lastStep: step, lastValidationLoss: null as number | null };
+    let stop = false;
+    if (growAt && step < growAt) {
+      result = await loop(step, growAt);
+      step = result.lastStep;
+      stop = step < growAt || (hooks.shouldStop?.(step) ?? false); // the data ran out, or an interruption
+    }
+    if (!stop && growAt && step === growAt && grownAt === undefined) await growNow(step);
+    if (!stop && step < settings.steps) result = await loop(step, settings.steps);
     return { runDir, lastStep: result.lastStep, lastValidationLoss: result.lastValidationLoss, firstValidationLoss: firstVal, bestValidationLoss: best, latest: lastCkpt };
   } finally {
     trainStep.dispose();

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useBackend, type BackendName } from '@tokenformer/testing';
 import { IndexedDatasetWriter } from '@tokenformer/data/node';
-import { preset } from '@tokenformer/model';
+import * as tf from '@tensorflow/tfjs-core';
+import { parseSafetensors, preset, serializeSafetensors, toFloat32, TokenFormer } from '@tokenformer/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrainerConfigError } from './errors.js';
 import { runTraining, type RunSettings } from './node.js';
@@ -103,5 +104,67 @@ describe('run directory', () => {
   it('refuses to resume with settings that change what was trained', async () => {
     await expect(runTraining(join(dir, 'layout'), config, { ...settings, seqLength: 32 })).rejects.toThrow(TrainerConfigError);
     await expect(runTraining(join(dir, 'layout'), config, { ...settings, maxLr: 1 })).rejects.toThrow(/trained with maxLr = 0.003, now 1/);
+  });
+});
+
+// A growth step inside a run. The hook here is a test double (the real one is @tokenformer/growth's,
+// wired in apps/trainer): it appends 4 FFN tokens to every layer, zero keys and fixed values, and
+// zero moments for them.
+async function growFfn(model: TokenFormer, optimizer: Uint8Array): Promise<{ model: TokenFormer; optimizer: Uint8Array }> {
+  const m = 4;
+  const next = structuredClone(model.config);
+  next.layers.forEach((l) => (l.ffn = { paramTokenNum: l.ffn.paramTokenNum + m, tau: Math.sqrt(l.ffn.paramTokenNum) }));
+  const weights = model.exportWeights();
+  const grown = new Map<string, tf.Tensor>();
+  for (const [name, t] of weights) {
+    const isFfn = /^layers\.\d+\.mlp\./.test(name);
+    grown.set(name, isFfn ? tf.concat([t, name.endsWith('keyParamTokens') ? tf.zeros([m, t.shape[1]!]) : tf.fill([m, t.shape[1]!], 0.01)]) : t.clone());
+  }
+  const bigger = new TokenFormer(next, { weights: grown });
+  tf.dispose([...weights.values(), ...grown.values()]);
+  const file = parseSafetensors(optimizer);
+  const moments = [...file.tensors].map(([name, e]) => {
+    const data = toFloat32(e, name);
+    if (!/^layers\.\d+\.mlp\./.test(name)) return { name, shape: e.shape, data };
+    const out = new Float32Array(data.length + m * e.shape[1]!);
+    out.set(data);
+    return { name, shape: [e.shape[0]! + m, e.shape[1]!], data: out };
+  });
+  return { model: bigger, optimizer: serializeSafetensors(moments, file.metadata) };
+}
+
+describe('runTraining with a growth step [cpu]', () => {
+  it('grows once at growAt, keeps training, logs it, and resumes bit-identically on either side of it', async () => {
+    await useBackend('cpu');
+    const grow = { ...settings, growAt: 6 };
+    let calls = 0;
+    const hooks = { grow: (m: TokenFormer, o: Uint8Array) => (calls++, growFfn(m, o)) };
+    const straight = join(dir, 'grow-straight');
+    const a = await runTraining(straight, config, grow, hooks);
+    expect(a.lastStep).toBe(12);
+    expect(calls).toBe(1);
+    const final = JSON.parse(readFileSync(join(straight, 'checkpoints', '12', 'config.json'), 'utf8'));
+    expect(final.layers[0].ffn.paramTokenNum).toBe(config.layers[0]!.ffn.paramTokenNum + 4);
+    const events = readFileSync(join(straight, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.filter((e) => e.type === 'growth')).toMatchObject([{ step: 6 }]);
+    for (const stopAt of [6, 8]) {
+      const broken = join(dir, `grow-broken-${stopAt}`);
+      expect((await runTraining(broken, config, grow, { ...hooks, shouldStop: (s) => s === stopAt })).lastStep).toBe(stopAt);
+      expect((await runTraining(broken, config, grow, hooks)).lastStep).toBe(12);
+      for (const file of ['model.safetensors', 'optimizer.safetensors']) {
+        expect(readFileSync(join(straight, 'checkpoints', '12', file)).equals(readFileSync(join(broken, 'checkpoints', '12', file))), `${file}, stopped at ${stopAt}`).toBe(true);
+      }
+    }
+    expect(calls).toBe(3);
+  });
+
+  it('re-warms the learning rate after growth when asked, and refuses a growth step it cannot do', async () => {
+    await useBackend('cpu');
+    const lrs: number[] = [];
+    await runTraining(join(dir, 'grow-rewarm'), config, { ...settings, growAt: 6, growSchedule: 'rewarmup' }, { grow: growFfn, onStep: (e) => lrs.push(e.lr) });
+    expect(lrs[6]).toBeCloseTo(lrs[0]!, 12); // step 7 = the first warmup step again
+    expect(lrs[5]).toBeLessThan(settings.maxLr);
+    await expect(runTraining(join(dir, 'grow-bad'), config, { ...settings, growAt: 12 })).rejects.toThrow(/growAt = 12: grow after a step in 1..11/);
+    await expect(runTraining(join(dir, 'grow-nohook'), config, { ...settings, growAt: 3 })).rejects.toThrow(/needs a grow hook/);
   });
 });

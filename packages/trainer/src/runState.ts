@@ -42,6 +42,13 @@ export interface RunSettings {
   initFrom?: string;
   /** With `initFrom`: also load the AdamW moments saved beside it, when there (default true). */
   initOptimizer?: boolean;
+  /** Grow the model once this step is done (0 or absent: never), through `RunHooks.grow`. */
+  growAt?: number;
+  /**
+   * The learning rate after growth: `continue` (default) the run's schedule, or `rewarmup`: the
+   * warmup again, then the decay over the remaining steps.
+   */
+  growSchedule?: 'continue' | 'rewarmup';
 }
 
 export interface TrainerState {
@@ -54,6 +61,8 @@ export interface TrainerState {
   bestStep: number | null;
   nonFiniteSteps: number;
   backend: string;
+  /** The step after which the model grew (settings.growAt), once it has; absent before. */
+  grownAt?: number;
 }
 
 function transpose2d(data: Float32Array, rows: number, cols: number): Float32Array {
