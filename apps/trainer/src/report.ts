@@ -26,7 +26,7 @@ export interface ReportSummary {
   reportPath: string;
 }
 
-function svgChart(title: string, series: { name: string; color: string; points: Point[] }[], yLabel: string): string {
+export function svgChart(title: string, series: { name: string; color: string; points: Point[] }[], yLabel: string): string {
   const W = 640;
   const H = 280;
   const m = { l: 60, r: 20, t: 30, b: 40 };
