@@ -181,7 +181,8 @@ main job done in ${minutes} min
   validation loss         ${s.firstValidationLoss?.toFixed(3)} -> ${s.lastValidationLoss?.toFixed(3)} nats/token
   unigram entropy         ${s.unigramEntropy.toFixed(3)} nats/token (goal: loss <= ${(0.8 * s.unigramEntropy).toFixed(3)}; reached ${s.ratio?.toFixed(3)} x)
   sample                  ${JSON.stringify(s.sample)}
-  report                  ${s.report}`);
+  report                  ${s.report}
+  grown exactly           ${s.growth.paramsBefore.toLocaleString('en-US')} -> ${s.growth.paramsAfter.toLocaleString('en-US')} parameters, max |logit change| ${s.growth.maxAbsLogitDiff.toExponential(1)} (${s.growth.checkpoint})`);
     return;
   }
   if (command === 'generate') {

@@ -1,9 +1,10 @@
 // The main job (README command 1): the embedded corpus -> a byte-level BPE trained on it -> indexed
-// datasets -> a small TokenFormer trained on this machine -> a sample -> the report, ending with a
-// plain summary. Re-running continues where it stopped (prepared data is reused, training resumes).
+// datasets -> a small TokenFormer trained on this machine -> a sample -> the report -> the trained
+// model grown exactly (the growth step), ending with a plain summary. Re-running continues where it stopped (prepared data is reused, training resumes).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateText } from './generate.js';
+import { growCommand } from './grow.js';
 import { PREPARE_FILE, prepare } from './prepare.js';
 import { writeReport } from './report.js';
 import { trainCommand } from './train.js';
@@ -50,20 +51,22 @@ export interface DemoSummary {
   ratio: number | null;
   sample: string;
   report: string;
+  /** The growth step: the trained model grown exactly (zero keys, τ pinned), and how far its logits moved. */
+  growth: { checkpoint: string; paramsBefore: number; paramsAfter: number; maxAbsLogitDiff: number };
 }
 
 export async function demo(o: DemoOptions): Promise<DemoSummary> {
   const log = o.log ?? ((l: string) => console.error(l));
   const data = join(o.out, 'data');
   if (!existsSync(join(data, PREPARE_FILE))) {
-    log(`1/3 prepare: the State of the Union corpus, a ${o.vocabSize}-token BPE trained on it, indexed datasets -> ${data}`);
+    log(`1/4 prepare: the State of the Union corpus, a ${o.vocabSize}-token BPE trained on it, indexed datasets -> ${data}`);
     await prepare({ corpus: ['sotu'], out: data, vocabSize: o.vocabSize, validFraction: 0.02, seed: 1234, field: 'text', log });
-  } else log(`1/3 prepare: reusing ${data}`);
+  } else log(`1/4 prepare: reusing ${data}`);
   const runDir = join(o.out, 'run');
-  log(`2/3 train on ${o.backend} -> ${runDir}`);
+  log(`2/4 train on ${o.backend} -> ${runDir}`);
   const config = o.config;
   const trained = await trainCommand({ data, out: runDir, config, backend: o.backend });
-  log('3/3 sample and report');
+  log('3/4 sample and report');
   const { text } = await generateText({ checkpoint: runDir, which: 'best', prompt: 'The Congress', maxNewTokens: 48, temperature: 0.8, topK: 0, topP: 0.95, seed: 1 });
   const report = writeReport(runDir, {
     title: 'TokenFormer on the State of the Union addresses (the main job)',
@@ -72,6 +75,15 @@ export async function demo(o: DemoOptions): Promise<DemoSummary> {
     unigramEntropy: trained.unigramEntropy,
     params: trained.params,
     sample: `The Congress${text}`,
+  });
+  const grownDir = join(o.out, 'grown');
+  log(`4/4 grow the trained model by half its parameter tokens, exactly (zero keys, τ pinned) -> ${grownDir}`);
+  const slots = o.config.model.qkvSlotNum ?? 64;
+  const grown = await growCommand({
+    checkpoint: runDir,
+    out: grownDir,
+    add: { query: slots / 2, key: slots / 2, value: slots / 2, proj: (o.config.model.projSlotNum ?? slots) / 2, ffn: (o.config.model.ffnSlotNum ?? 4 * slots) / 2 },
+    seed: 1,
   });
   const entropy = trained.unigramEntropy ?? NaN;
   return {
@@ -83,5 +95,6 @@ export async function demo(o: DemoOptions): Promise<DemoSummary> {
     ratio: trained.lastValidationLoss !== null ? trained.lastValidationLoss / entropy : null,
     sample: `The Congress${text}`,
     report: report.reportPath,
+    growth: { checkpoint: grownDir, paramsBefore: grown.paramsBefore, paramsAfter: grown.paramsAfter, maxAbsLogitDiff: grown.deviation.maxAbsLogitDiff },
   };
 }
