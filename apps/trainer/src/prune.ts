@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { GptSampler, IndexedDataset } from '@tokenformer/data/node';
-import { prune, scoreTokens, type PrunedPattention, type PruneOptions } from '@tokenformer/growth';
+import { prune, resolvePrune, scoreTokens, type PrunedPattention, type PruneOptions } from '@tokenformer/growth';
 import { TokenFormer } from '@tokenformer/model';
 import { loadCheckpoint, saveCheckpoint } from '@tokenformer/model/node';
 import { resolveCheckpoint } from './generate.js';
@@ -47,16 +47,21 @@ async function meanLoss(model: TokenFormer, batches: tf.Tensor2D[]): Promise<num
 export async function pruneCommand(o: PruneCommandOptions): Promise<PruneCommandResult> {
   const from = resolveCheckpoint(o.checkpoint);
   const source = await loadCheckpoint(from);
-  const prep = JSON.parse(readFileSync(join(o.data, PREPARE_FILE), 'utf8')) as PrepareReport;
-  const ds = IndexedDataset.open(join(o.data, (prep.valid ?? prep.train).prefix));
-  const seqLength = o.seqLength ?? Math.min(64, source.config.maxSeqLen - 1);
-  const sampler = new GptSampler(ds, { seqLength, batchSize: o.batchSize, seed: 1 });
-  const batches = Array.from({ length: Math.min(o.batches, sampler.numBatches) }, (_, i) => {
-    const b = sampler.batch(i);
-    return tf.tensor2d(b.data, b.shape as [number, number], 'int32');
-  });
-  ds.close();
+  let batches: tf.Tensor2D[] = [];
   try {
+    resolvePrune(source.config, o); // a bad request fails before the calibration passes
+    const prep = JSON.parse(readFileSync(join(o.data, PREPARE_FILE), 'utf8')) as PrepareReport;
+    const ds = IndexedDataset.open(join(o.data, (prep.valid ?? prep.train).prefix));
+    try {
+      const seqLength = o.seqLength ?? Math.min(64, source.config.maxSeqLen - 1);
+      const sampler = new GptSampler(ds, { seqLength, batchSize: o.batchSize, seed: 1 });
+      batches = Array.from({ length: Math.min(o.batches, sampler.numBatches) }, (_, i) => {
+        const b = sampler.batch(i);
+        return tf.tensor2d(b.data, b.shape as [number, number], 'int32');
+      });
+    } finally {
+      ds.close();
+    }
     const scores = await scoreTokens(source, batches);
     const lossBefore = await meanLoss(source, batches);
     const weights = source.exportWeights();
@@ -64,13 +69,15 @@ export async function pruneCommand(o: PruneCommandOptions): Promise<PruneCommand
     tf.dispose([...weights.values()]);
     const small = new TokenFormer(p.config, { weights: p.weights });
     tf.dispose([...p.weights.values()]);
-    const lossAfter = await meanLoss(small, batches);
-    const extraFiles: Record<string, string> = {};
-    if (existsSync(join(from, 'tokenizer.json'))) extraFiles['tokenizer.json'] = readFileSync(join(from, 'tokenizer.json'), 'utf8');
-    await saveCheckpoint(small, o.out, { extraFiles });
-    const result = { from, out: o.out, paramsBefore: source.countParams(), paramsAfter: small.countParams(), pruned: p.pruned, lossBefore, lossAfter };
-    small.dispose();
-    return result;
+    try {
+      const lossAfter = await meanLoss(small, batches);
+      const extraFiles: Record<string, string> = {};
+      if (existsSync(join(from, 'tokenizer.json'))) extraFiles['tokenizer.json'] = readFileSync(join(from, 'tokenizer.json'), 'utf8');
+      await saveCheckpoint(small, o.out, { extraFiles });
+      return { from, out: o.out, paramsBefore: source.countParams(), paramsAfter: small.countParams(), pruned: p.pruned, lossBefore, lossAfter };
+    } finally {
+      small.dispose();
+    }
   } finally {
     source.dispose();
     tf.dispose(batches);

@@ -46,7 +46,8 @@ function topIndices(scores: Float32Array, k: number): number[] {
   return order.slice(0, k).sort((a, b) => a - b);
 }
 
-export function prune(config: TokenFormerConfig, weights: Map<string, Tensor>, scores: TokenScores, options: PruneOptions, optimizerState?: Map<string, Tensor>): Pruning {
+/** The pruning request checked against the model (cheap: call it before scoring). Throws GrowthError. */
+export function resolvePrune(config: TokenFormerConfig, options: PruneOptions): { keep: number; slots: readonly SlotName[]; layers: readonly number[]; tau: 'calibrated' | 'keep' | 'official' } {
   const { keep } = options;
   if (!(keep > 0 && keep <= 1)) throw new GrowthError(`keep = ${keep}: the fraction of tokens to keep must be in (0, 1]`);
   const slots = options.slots ?? SLOT_NAMES;
@@ -55,6 +56,11 @@ export function prune(config: TokenFormerConfig, weights: Map<string, Tensor>, s
   for (const l of layers) if (!Number.isInteger(l) || l < 0 || l >= config.numLayers) throw new GrowthError(`layer ${l} is out of range: the model has layers 0..${config.numLayers - 1}`);
   const tau = options.tau ?? 'calibrated';
   if (!['calibrated', 'keep', 'official'].includes(tau)) throw new GrowthError(`tau ${JSON.stringify(tau)}: choose calibrated, keep or official`);
+  return { keep, slots, layers, tau };
+}
+
+export function prune(config: TokenFormerConfig, weights: Map<string, Tensor>, scores: TokenScores, options: PruneOptions, optimizerState?: Map<string, Tensor>): Pruning {
+  const { keep, slots, layers, tau } = resolvePrune(config, options);
   const shapes = tensorShapes(config);
   for (const [name, shape] of shapes) {
     const t = weights.get(name);
