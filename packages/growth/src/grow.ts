@@ -6,10 +6,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import { pattentionPrefix, SLOT_NAMES, tensorShapes, validateConfig, type SlotName, type TokenFormerConfig } from '@tokenformer/model';
 import { defaultTau, wangInitStd } from '@tokenformer/pattention';
+import { checkWeights, momentOf } from './checks.js';
 import { GrowthError } from './errors.js';
 import { resolveGrowth, type GrowthOptions, type ResolvedGrowth } from './options.js';
 
-/** One Pattention that grew. */
+/** One Pattention that grew (or, from `prune`, shrank). */
 export interface GrownPattention {
   layer: number;
   slot: SlotName;
@@ -64,15 +65,6 @@ function newRows(config: TokenFormerConfig, kind: (typeof KINDS)[number], m: num
   return tf.randomNormal([m, d], 0, std, 'float32', seed);
 }
 
-function checked(map: Map<string, Tensor>, name: string, shape: number[], what: string): Tensor {
-  const t = map.get(name);
-  if (!t) throw new GrowthError(`the ${what} lack tensor ${name} [${shape}]`);
-  if (t.shape.length !== shape.length || t.shape.some((s, i) => s !== shape[i])) {
-    throw new GrowthError(`${what}: tensor ${name} has shape [${t.shape}], the config needs [${shape}]`);
-  }
-  return t;
-}
-
 /**
  * Append parameter tokens to the chosen Pattentions of a model given as its config and weights
  * (and, optionally, its AdamW state by `<tensor>.exp_avg` / `<tensor>.exp_avg_sq`). With
@@ -82,7 +74,7 @@ function checked(map: Map<string, Tensor>, name: string, shape: number[], what: 
 export function grow(config: TokenFormerConfig, weights: Map<string, Tensor>, options: GrowthOptions, optimizerState?: Map<string, Tensor>): Growth {
   const r = resolveGrowth(config, options);
   const shapes = tensorShapes(config);
-  for (const [name, shape] of shapes) checked(weights, name, shape, 'weights');
+  checkWeights(weights, shapes);
   const { config: grownConfig, grown } = growConfigResolved(config, r);
   const appended = new Map<string, number>(); // tensor name -> tokens appended
   for (const g of grown) for (const kind of KINDS) appended.set(`${pattentionPrefix(g.layer, g.slot)}.${kind}`, g.to - g.from);
@@ -105,10 +97,7 @@ export function grow(config: TokenFormerConfig, weights: Map<string, Tensor>, op
   if (optimizerState) {
     state = new Map();
     for (const [key, t] of optimizerState) {
-      const name = key.replace(/\.exp_avg(_sq)?$/, '');
-      if (name === key || !shapes.has(name)) throw new GrowthError(`optimizer state: ${key} is not a moment (<tensor>.exp_avg or .exp_avg_sq) of a tensor of this model`);
-      checked(optimizerState, key, shapes.get(name)!, 'optimizer state');
-      const m = appended.get(name);
+      const m = appended.get(momentOf(optimizerState, key, shapes));
       state.set(key, m ? tf.tidy(() => tf.concat([t as Tensor2D, tf.zeros([m, config.hiddenSize])], 0)) : t.clone()); // [n + m, d]
     }
     for (const name of appended.keys()) {

@@ -1,5 +1,6 @@
 // What a growth request says, checked against the model it applies to.
-import { SLOT_NAMES, type SlotName, type TokenFormerConfig } from '@tokenformer/model';
+import type { SlotName, TokenFormerConfig } from '@tokenformer/model';
+import { checkLayers, checkSlot } from './checks.js';
 import { GrowthError } from './errors.js';
 
 /**
@@ -39,15 +40,12 @@ export interface ResolvedGrowth {
 export function resolveGrowth(config: TokenFormerConfig, options: GrowthOptions): ResolvedGrowth {
   const add = new Map<SlotName, number>();
   for (const [slot, m] of Object.entries(options.add ?? {})) {
-    if (!(SLOT_NAMES as readonly string[]).includes(slot)) throw new GrowthError(`add.${slot}: no such Pattention (known: ${SLOT_NAMES.join(', ')})`);
+    checkSlot(slot, `add.${slot}`);
     if (!Number.isInteger(m) || (m as number) < 0) throw new GrowthError(`add.${slot} = ${m}: the number of tokens to add must be an integer >= 0`);
     if ((m as number) > 0) add.set(slot as SlotName, m as number);
   }
   if (add.size === 0) throw new GrowthError('nothing to grow: add at least one token to query, key, value, proj or ffn');
-  const layers = options.layers ? [...options.layers] : config.layers.map((_, i) => i);
-  for (const l of layers) {
-    if (!Number.isInteger(l) || l < 0 || l >= config.numLayers) throw new GrowthError(`layer ${l} is out of range: the model has layers 0..${config.numLayers - 1}`);
-  }
+  const layers = checkLayers(config, options.layers);
   if (new Set(layers).size !== layers.length) throw new GrowthError(`layers [${layers}] name a layer twice`);
   const init = options.init ?? 'zero-keys';
   if (!GROWTH_INITS.includes(init)) throw new GrowthError(`init ${JSON.stringify(init)}: choose one of ${GROWTH_INITS.join(', ')}`);

@@ -4,7 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { pattentionPrefix, SLOT_NAMES, tensorShapes, validateConfig, type SlotName, type TokenFormerConfig } from '@tokenformer/model';
 import { defaultTau } from '@tokenformer/pattention';
+import { checkLayers, checkSlot, checkWeights, momentOf } from './checks.js';
 import { GrowthError } from './errors.js';
+import type { GrownPattention } from './grow.js';
 import type { TokenScores } from './importance.js';
 
 export interface PruneOptions {
@@ -23,14 +25,8 @@ export interface PruneOptions {
   tau?: 'calibrated' | 'keep' | 'official';
 }
 
-export interface PrunedPattention {
-  layer: number;
-  slot: SlotName;
-  from: number;
-  to: number;
-  tauBefore: number;
-  tauAfter: number;
-}
+/** One Pattention that was pruned: its token count and τ before and after. */
+export type PrunedPattention = GrownPattention;
 
 export interface Pruning {
   config: TokenFormerConfig;
@@ -50,10 +46,8 @@ function topIndices(scores: Float32Array, k: number): number[] {
 export function resolvePrune(config: TokenFormerConfig, options: PruneOptions): { keep: number; slots: readonly SlotName[]; layers: readonly number[]; tau: 'calibrated' | 'keep' | 'official' } {
   const { keep } = options;
   if (!(keep > 0 && keep <= 1)) throw new GrowthError(`keep = ${keep}: the fraction of tokens to keep must be in (0, 1]`);
-  const slots = options.slots ?? SLOT_NAMES;
-  for (const s of slots) if (!(SLOT_NAMES as readonly string[]).includes(s)) throw new GrowthError(`slot ${s}: no such Pattention (known: ${SLOT_NAMES.join(', ')})`);
-  const layers = options.layers ?? config.layers.map((_, i) => i);
-  for (const l of layers) if (!Number.isInteger(l) || l < 0 || l >= config.numLayers) throw new GrowthError(`layer ${l} is out of range: the model has layers 0..${config.numLayers - 1}`);
+  const slots = (options.slots ?? SLOT_NAMES).map((s) => checkSlot(s, `slot ${s}`));
+  const layers = checkLayers(config, options.layers);
   const tau = options.tau ?? 'calibrated';
   if (!['calibrated', 'keep', 'official'].includes(tau)) throw new GrowthError(`tau ${JSON.stringify(tau)}: choose calibrated, keep or official`);
   return { keep, slots, layers, tau };
@@ -62,10 +56,7 @@ export function resolvePrune(config: TokenFormerConfig, options: PruneOptions): 
 export function prune(config: TokenFormerConfig, weights: Map<string, Tensor>, scores: TokenScores, options: PruneOptions, optimizerState?: Map<string, Tensor>): Pruning {
   const { keep, slots, layers, tau } = resolvePrune(config, options);
   const shapes = tensorShapes(config);
-  for (const [name, shape] of shapes) {
-    const t = weights.get(name);
-    if (!t || t.shape.join() !== shape.join()) throw new GrowthError(`weights: tensor ${name} is ${t ? `[${t.shape}]` : 'missing'}, the config needs [${shape}]`);
-  }
+  checkWeights(weights, shapes);
 
   const next = structuredClone(config);
   const pruned: PrunedPattention[] = [];
@@ -102,11 +93,7 @@ export function prune(config: TokenFormerConfig, weights: Map<string, Tensor>, s
     let state: Map<string, Tensor> | undefined;
     if (optimizerState) {
       state = new Map();
-      for (const [key, t] of optimizerState) {
-        const name = key.replace(/\.exp_avg(_sq)?$/, '');
-        if (name === key || !shapes.has(name) || t.shape.join() !== shapes.get(name)!.join()) throw new GrowthError(`optimizer state: ${key} [${t.shape}] is not a moment of a tensor of this model`);
-        state.set(key, take(name, t));
-      }
+      for (const [key, t] of optimizerState) state.set(key, take(momentOf(optimizerState, key, shapes), t));
     }
     return { config: validateConfig(next), weights: out, optimizerState: state, pruned };
   } finally {
