@@ -4,8 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { grow, measureDeviation, type Deviation, type GrownPattention, type GrowthOptions } from '@tokenformer/growth';
-import { parseSafetensors, serializeSafetensors, toFloat32, TokenFormer } from '@tokenformer/model';
+import { grow, measureDeviation, type Deviation, type GrownPattention, type Growth, type GrowthOptions } from '@tokenformer/growth';
+import { parseSafetensors, serializeSafetensors, toFloat32, TokenFormer, type TokenFormerConfig } from '@tokenformer/model';
 import { loadCheckpoint, saveCheckpoint } from '@tokenformer/model/node';
 import { resolveCheckpoint } from './generate.js';
 
@@ -33,32 +33,36 @@ function probeIds(vocabSize: number, seqLen: number): number[][] {
   return Array.from({ length: 4 }, () => Array.from({ length: Math.min(32, seqLen) }, () => (x = (x * 1103515245 + 12345) >>> 0) % vocabSize));
 }
 
-function growOptimizer(bytes: Uint8Array, run: (state: Map<string, tf.Tensor>) => Map<string, tf.Tensor>): Promise<Uint8Array> {
-  const file = parseSafetensors(bytes);
+/**
+ * `grow` over a model's weights and, when given, its optimizer.safetensors bytes, grown alike.
+ * The caller disposes `growth.weights`.
+ */
+async function growWithOptimizer(config: TokenFormerConfig, weights: Map<string, tf.Tensor>, options: GrowthOptions, optimizer?: Uint8Array): Promise<{ growth: Growth; optimizer?: Uint8Array }> {
+  if (!optimizer) return { growth: grow(config, weights, options) };
+  const file = parseSafetensors(optimizer);
   const state = new Map<string, tf.Tensor>();
   for (const [key, entry] of file.tensors) state.set(key, tf.tensor(toFloat32(entry, key), entry.shape));
-  const grown = run(state);
-  tf.dispose([...state.values()]);
-  return (async () => {
-    const out = [];
-    for (const [name, t] of grown) out.push({ name, shape: t.shape, data: (await t.data()) as Float32Array });
-    tf.dispose([...grown.values()]);
-    return serializeSafetensors(out, file.metadata);
-  })();
+  let growth: Growth;
+  try {
+    growth = grow(config, weights, options, state);
+  } finally {
+    tf.dispose([...state.values()]);
+  }
+  const moments = growth.optimizerState!;
+  const out = [];
+  for (const [name, t] of moments) out.push({ name, shape: t.shape, data: (await t.data()) as Float32Array });
+  tf.dispose([...moments.values()]);
+  return { growth, optimizer: serializeSafetensors(out, file.metadata) };
 }
 
 /** Grow a live model and its optimizer.safetensors bytes (the `grow` hook of a run with growAt). */
 export async function growModel(model: TokenFormer, optimizer: Uint8Array, options: GrowthOptions): Promise<{ model: TokenFormer; optimizer: Uint8Array; grown: GrownPattention[] }> {
   const weights = model.exportWeights();
   try {
-    let g!: ReturnType<typeof grow>;
-    const bytes = await growOptimizer(optimizer, (state) => {
-      g = grow(model.config, weights, options, state);
-      return g.optimizerState!;
-    });
-    const grownModel = new TokenFormer(g.config, { weights: g.weights });
-    tf.dispose([...g.weights.values()]);
-    return { model: grownModel, optimizer: bytes, grown: g.grown };
+    const g = await growWithOptimizer(model.config, weights, options, optimizer);
+    const grownModel = new TokenFormer(g.growth.config, { weights: g.growth.weights });
+    tf.dispose([...g.growth.weights.values()]);
+    return { model: grownModel, optimizer: g.optimizer!, grown: g.growth.grown };
   } finally {
     tf.dispose([...weights.values()]);
   }
@@ -72,14 +76,7 @@ export async function growCommand(o: GrowCommandOptions): Promise<GrowCommandRes
   source.dispose();
   try {
     const optimizerPath = join(from, OPTIMIZER_FILE);
-    let optimizerBytes: Uint8Array | undefined;
-    let g!: ReturnType<typeof grow>;
-    if (existsSync(optimizerPath)) {
-      optimizerBytes = await growOptimizer(new Uint8Array(readFileSync(optimizerPath)), (state) => {
-        g = grow(source.config, weights, o, state);
-        return g.optimizerState!;
-      });
-    } else g = grow(source.config, weights, o);
+    const { growth: g, optimizer: optimizerBytes } = await growWithOptimizer(source.config, weights, o, existsSync(optimizerPath) ? new Uint8Array(readFileSync(optimizerPath)) : undefined);
     const grownModel = new TokenFormer(g.config, { weights: g.weights });
     const deviation = await measureDeviation({ config: source.config, weights }, g, probeIds(source.config.vocabSize, source.config.maxSeqLen));
     const extraFiles: Record<string, string | Uint8Array> = {};

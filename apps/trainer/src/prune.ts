@@ -9,6 +9,7 @@ import { GptSampler, IndexedDataset } from '@tokenformer/data/node';
 import { prune, resolvePrune, scoreTokens, type PrunedPattention, type PruneOptions } from '@tokenformer/growth';
 import { TokenFormer } from '@tokenformer/model';
 import { loadCheckpoint, saveCheckpoint } from '@tokenformer/model/node';
+import { validationLoss, type TokenBatch } from '@tokenformer/trainer';
 import { resolveCheckpoint } from './generate.js';
 import { PREPARE_FILE, type PrepareReport } from './prepare.js';
 
@@ -34,20 +35,10 @@ export interface PruneCommandResult {
   lossAfter: number;
 }
 
-async function meanLoss(model: TokenFormer, batches: tf.Tensor2D[]): Promise<number> {
-  let sum = 0;
-  for (const b of batches) {
-    const l = model.loss(b);
-    sum += (await l.data())[0]!;
-    l.dispose();
-  }
-  return sum / batches.length;
-}
-
 export async function pruneCommand(o: PruneCommandOptions): Promise<PruneCommandResult> {
   const from = resolveCheckpoint(o.checkpoint);
   const source = await loadCheckpoint(from);
-  let batches: tf.Tensor2D[] = [];
+  let calibration: TokenBatch[] = [];
   try {
     resolvePrune(source.config, o); // a bad request fails before the calibration passes
     const prep = JSON.parse(readFileSync(join(o.data, PREPARE_FILE), 'utf8')) as PrepareReport;
@@ -55,22 +46,20 @@ export async function pruneCommand(o: PruneCommandOptions): Promise<PruneCommand
     try {
       const seqLength = o.seqLength ?? Math.min(64, source.config.maxSeqLen - 1);
       const sampler = new GptSampler(ds, { seqLength, batchSize: o.batchSize, seed: 1 });
-      batches = Array.from({ length: Math.min(o.batches, sampler.numBatches) }, (_, i) => {
-        const b = sampler.batch(i);
-        return tf.tensor2d(b.data, b.shape as [number, number], 'int32');
-      });
+      calibration = Array.from({ length: Math.min(o.batches, sampler.numBatches) }, (_, i) => sampler.batch(i));
     } finally {
       ds.close();
     }
-    const scores = await scoreTokens(source, batches);
-    const lossBefore = await meanLoss(source, batches);
+    const ids = calibration.map((b) => tf.tensor2d(b.data, b.shape, 'int32')); // [B, T + 1] each
+    const scores = await scoreTokens(source, ids).finally(() => tf.dispose(ids));
+    const lossBefore = (await validationLoss(source, calibration)).loss;
     const weights = source.exportWeights();
     const p = prune(source.config, weights, scores, o);
     tf.dispose([...weights.values()]);
     const small = new TokenFormer(p.config, { weights: p.weights });
     tf.dispose([...p.weights.values()]);
     try {
-      const lossAfter = await meanLoss(small, batches);
+      const lossAfter = (await validationLoss(small, calibration)).loss;
       const extraFiles: Record<string, string> = {};
       if (existsSync(join(from, 'tokenizer.json'))) extraFiles['tokenizer.json'] = readFileSync(join(from, 'tokenizer.json'), 'utf8');
       await saveCheckpoint(small, o.out, { extraFiles });
@@ -80,6 +69,5 @@ export async function pruneCommand(o: PruneCommandOptions): Promise<PruneCommand
     }
   } finally {
     source.dispose();
-    tf.dispose(batches);
   }
 }
