@@ -71,21 +71,21 @@ function transpose2d(data: Float32Array, rows: number, cols: number): Float32Arr
   return out;
 }
 
+/**
+ * A moment in the other layout (the variable's, or the checkpoint's): the moments of key tokens,
+ * whose variables hold the transpose, are transposed; the rest stay as they are.
+ */
+function otherLayout(named: ReturnType<TokenFormer['namedVariables']>, key: string, shape: number[], data: Float32Array): { shape: number[]; data: Float32Array } {
+  const name = key.replace(/\.exp_avg(_sq)?$/, '');
+  return named.get(name)?.transposed ? { shape: [shape[1]!, shape[0]!], data: transpose2d(data, shape[0]!, shape[1]!) } : { shape, data };
+}
+
 /** optimizer.safetensors bytes: moments by `<name>.exp_avg(_sq)`, key tokens in the official [n, d] layout. */
 export async function serializeOptimizer(model: TokenFormer, optimizer: AdamW): Promise<Uint8Array> {
   const named = model.namedVariables();
   const state = optimizer.stateTensors();
   const out = [];
-  for (const [key, t] of state) {
-    const name = key.replace(/\.exp_avg(_sq)?$/, '');
-    let data = (await t.data()) as Float32Array;
-    let shape = t.shape;
-    if (named.get(name)?.transposed) {
-      data = transpose2d(data, shape[0]!, shape[1]!);
-      shape = [shape[1]!, shape[0]!];
-    }
-    out.push({ name: key, shape, data });
-  }
+  for (const [key, t] of state) out.push({ name: key, ...otherLayout(named, key, t.shape, (await t.data()) as Float32Array) });
   tf.dispose([...state.values()]);
   return serializeSafetensors(out, { step: String(optimizer.step) });
 }
@@ -97,16 +97,7 @@ export function loadOptimizer(model: TokenFormer, optimizer: AdamW, bytes: Uint8
   if (!Number.isInteger(step) || step < 0) throw new TrainerConfigError(`optimizer state: metadata step = ${file.metadata.step} is not a step count`);
   const named = model.namedVariables();
   const state = new Map<string, { shape: number[]; data: Float32Array }>();
-  for (const [key, entry] of file.tensors) {
-    let data = toFloat32(entry, key);
-    let shape = entry.shape;
-    const name = key.replace(/\.exp_avg(_sq)?$/, '');
-    if (named.get(name)?.transposed) {
-      data = transpose2d(data, shape[0]!, shape[1]!);
-      shape = [shape[1]!, shape[0]!];
-    }
-    state.set(key, { shape, data });
-  }
+  for (const [key, entry] of file.tensors) state.set(key, otherLayout(named, key, entry.shape, toFloat32(entry, key)));
   optimizer.loadState(step, state);
 }
 
