@@ -1,8 +1,9 @@
 // The main job (README command 1): the embedded corpus -> a byte-level BPE trained on it -> indexed
 // datasets -> a small TokenFormer trained on this machine -> a sample -> the report -> the trained
 // model grown exactly (the growth step), ending with a plain summary. Re-running continues where it stopped (prepared data is reused, training resumes).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { configFromJson, type SlotName } from '@tokenformer/model';
 import { generateText } from './generate.js';
 import { growCommand } from './grow.js';
 import { PREPARE_FILE, prepare } from './prepare.js';
@@ -78,11 +79,13 @@ export async function demo(o: DemoOptions): Promise<DemoSummary> {
   });
   const grownDir = join(o.out, 'grown');
   log(`4/4 grow the trained model by half its parameter tokens, exactly (zero keys, τ pinned) -> ${grownDir}`);
-  const slots = o.config.model.qkvSlotNum ?? 64;
+  // half of each Pattention's tokens, as the trained checkpoint has them (whatever the settings said)
+  const slots = configFromJson(readFileSync(join(trained.latest, 'config.json'), 'utf8')).layers[0]!;
+  const half = (slot: SlotName) => Math.ceil(slots[slot].paramTokenNum / 2);
   const grown = await growCommand({
     checkpoint: runDir,
     out: grownDir,
-    add: { query: slots / 2, key: slots / 2, value: slots / 2, proj: (o.config.model.projSlotNum ?? slots) / 2, ffn: (o.config.model.ffnSlotNum ?? 4 * slots) / 2 },
+    add: { query: half('query'), key: half('key'), value: half('value'), proj: half('proj'), ffn: half('ffn') },
     seed: 1,
   });
   const entropy = trained.unigramEntropy ?? NaN;
