@@ -100,6 +100,11 @@ function num(name: string, v: string | undefined, fallback: number): number {
   return n;
 }
 
+/** A comma-separated list of numbers, e.g. --layers 0,2. */
+function numbers(name: string, v: string): number[] {
+  return v.split(',').map((x) => num(name, x.trim(), 0));
+}
+
 /**
  * The options of a command that takes settings: `known` options with their values, and every
  * other `--key=value` as a setting override (checked later against the settings' keys).
@@ -241,7 +246,7 @@ main job done in ${minutes} min
       proj: num('add-proj', values['add-proj'], 0),
       ffn: num('add-ffn', values['add-ffn'], 0),
     };
-    const layers = values.layers?.split(',').map((v) => num('layers', v.trim(), 0));
+    const layers = values.layers !== undefined ? numbers('layers', values.layers) : undefined;
     const backend = await startBackend((values.backend ?? 'auto') as BackendChoice);
     console.error(`backend: ${backend}`);
     const r = await growCommand({
@@ -275,7 +280,7 @@ main job done in ${minutes} min
       data: values.data,
       keep: num('keep', values.keep, 1),
       ...(values.slots ? { slots: values.slots.split(',').map((v) => v.trim()) as never } : {}),
-      ...(values.layers ? { layers: values.layers.split(',').map((v) => num('layers', v.trim(), 0)) } : {}),
+      ...(values.layers ? { layers: numbers('layers', values.layers) } : {}),
       ...(values.tau ? { tau: values.tau as never } : {}),
       batches: num('batches', values.batches, 8),
       ...(values['seq-length'] !== undefined ? { seqLength: num('seq-length', values['seq-length'], 64) } : {}),

@@ -13,7 +13,7 @@ import { startBackend } from './backend.js';
 import { growCommand } from './grow.js';
 import { PREPARE_FILE, prepare } from './prepare.js';
 import { pruneCommand } from './prune.js';
-import { svgChart } from './report.js';
+import { readMetrics, svgChart } from './report.js';
 import { trainCommand } from './train.js';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from './trainConfig.js';
 
@@ -47,7 +47,9 @@ interface Curve {
 const flopsPerToken = (params: number) => 6 * params + 12 * L * d * T;
 
 function validations(runDir: string): { step: number; loss: number }[] {
-  return readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.type === 'validation');
+  return readMetrics(runDir)
+    .filter((e) => e.type === 'validation')
+    .map((e) => ({ step: e.step as number, loss: e.loss as number }));
 }
 
 async function train(name: string, config: TrainConfig): Promise<{ runDir: string; params: number; seconds: number }> {

@@ -57,12 +57,17 @@ function atomicWrite(file: string, text: string): void {
   renameSync(`${file}.tmp`, file);
 }
 
-/** Write report.md, loss.svg and lr.svg into the run directory from its metrics.jsonl. */
-export function writeReport(runDir: string, info: ReportInfo): ReportSummary {
-  const rows = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')
+/** The records of a run's metrics.jsonl (steps, validations, checkpoints, growth), in order. */
+export function readMetrics(runDir: string): Record<string, number | string | boolean>[] {
+  return readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Record<string, number | string | boolean>);
+}
+
+/** Write report.md, loss.svg and lr.svg into the run directory from its metrics.jsonl. */
+export function writeReport(runDir: string, info: ReportInfo): ReportSummary {
+  const rows = readMetrics(runDir);
   const steps = rows.filter((r) => r.type === 'step');
   const vals = rows.filter((r) => r.type === 'validation');
   const smooth: Point[] = [];
