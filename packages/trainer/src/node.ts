@@ -179,8 +179,9 @@ export async function runTraining(
       trainStep.nonFiniteTotal += nonFinite;
       loadOptimizer(model, trainStep.optimizer, grownModel.optimizer);
       grownAt = step;
-      log({ type: 'growth', step, paramsBefore, paramsAfter: model.countParams() });
-      hooks.onGrow?.({ step, paramsBefore, paramsAfter: model.countParams() });
+      const paramsAfter = model.countParams();
+      log({ type: 'growth', step, paramsBefore, paramsAfter });
+      hooks.onGrow?.({ step, paramsBefore, paramsAfter });
       await writeCheckpoint(step, null);
     };
     const loop = (startStep: number, totalSteps: number) =>
