@@ -27,3 +27,8 @@ export class CheckpointError extends TokenFormerError {
 export class GenerationError extends TokenFormerError {
   override name = 'GenerationError';
 }
+
+/** A PyTorch checkpoint file (zip, legacy pickle, or its pickle program) that is malformed, truncated or not a plain state dict. */
+export class TorchFileError extends TokenFormerError {
+  override name = 'TorchFileError';
+}

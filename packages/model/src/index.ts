@@ -18,10 +18,20 @@ export { embeddingLookup } from './embedding.js';
 export { tokenCrossEntropy, meanCrossEntropy } from './loss.js';
 export { causalAttention } from './attentionCore.js';
 export {
-  parseSafetensors, serializeSafetensors, toFloat32, MAX_HEADER_BYTES,
-  type SafetensorsDtype, type SafetensorsEntry, type SafetensorsFile, type TensorToWrite,
+  parseSafetensors, serializeSafetensors, toFloat32, MAX_HEADER_BYTES, indexSafetensors, safetensorsLayout,
+  type SafetensorsIndex, type SafetensorsLayout, type SafetensorsDtype, type SafetensorsEntry, type SafetensorsFile, type TensorToWrite,
 } from './safetensors.js';
 export { serializeCheckpoint, deserializeCheckpoint, loadCheckpointFromUrl, type CheckpointBytes } from './checkpoint.js';
 export {
-  TokenFormerError, ConfigError, InputError, SafetensorsError, CheckpointError, GenerationError,
+  TokenFormerError, ConfigError, InputError, SafetensorsError, CheckpointError, GenerationError, TorchFileError,
 } from './errors.js';
+export { bytesSource, blobSource, type ByteSource } from './official/byteSource.js';
+export { readTorchStateDict, tensorToFloat32, type TorchStateDict, type TorchFileFormat } from './official/torchFile.js';
+export { StorageRef, TensorRef, ALLOWED_GLOBALS } from './official/torchPickle.js';
+export { ZipWriter, type ByteSink, type ZipWriterOptions } from './official/zipWriter.js';
+export { officialNamePairs } from './official/officialNames.js';
+export { configFromOfficial, neoxArgsFromConfig, normalizeNeoxArgs, RELEASED_DEFAULTS, type NeoxArgs, type NeoxArgsOptions } from './official/officialConfig.js';
+export {
+  openOfficialCheckpoint, importOfficial, exportOfficial,
+  type OfficialCheckpoint, type ImportedTensor, type ExportOptions,
+} from './official/officialCheckpoint.js';

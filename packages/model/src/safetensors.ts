@@ -28,21 +28,25 @@ function fail(message: string): never {
   throw new SafetensorsError(message);
 }
 
-function parseHeader(bytes: Uint8Array): { header: Record<string, unknown>; dataStart: number } {
-  if (bytes.byteLength < 8) fail(`file is ${bytes.byteLength} bytes, shorter than the 8-byte header length`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const length = view.getBigUint64(0, true);
+/** The header's length from a file's first 8 bytes, checked against the limit and the file size. */
+export function safetensorsHeaderLength(first8: Uint8Array, fileSize: number): number {
+  if (fileSize < 8 || first8.byteLength < 8) fail(`file is ${fileSize} bytes, shorter than the 8-byte header length`);
+  const length = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
   if (length > BigInt(MAX_HEADER_BYTES)) fail(`header length ${length} exceeds the limit of ${MAX_HEADER_BYTES} bytes`);
   const n = Number(length);
-  if (8 + n > bytes.byteLength) fail(`header length ${n} runs past the end of the ${bytes.byteLength}-byte file`);
+  if (8 + n > fileSize) fail(`header length ${n} runs past the end of the ${fileSize}-byte file`);
+  return n;
+}
+
+function parseHeader(prefix: Uint8Array, n: number): Record<string, unknown> {
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(prefix.subarray(8, 8 + n)));
   } catch (e) {
     fail(`header is not valid UTF-8 JSON: ${(e as Error).message}`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('header is not a JSON object');
-  return { header: header as Record<string, unknown>, dataStart: 8 + n };
+  return header as Record<string, unknown>;
 }
 
 function parseMetadata(value: unknown): Record<string, string> {
@@ -54,12 +58,31 @@ function parseMetadata(value: unknown): Record<string, string> {
   return value as Record<string, string>;
 }
 
-/** Parses and validates a safetensors file held in memory; tensors are views into `bytes`. */
-export function parseSafetensors(bytes: Uint8Array): SafetensorsFile {
-  const { header, dataStart } = parseHeader(bytes);
-  const dataLength = bytes.byteLength - dataStart;
+export interface SafetensorsIndexEntry {
+  dtype: SafetensorsDtype;
+  shape: number[];
+  /** Byte offsets in the file (not the data section): [begin, end). */
+  begin: number;
+  end: number;
+}
+
+export interface SafetensorsIndex {
+  tensors: Map<string, SafetensorsIndexEntry>;
+  metadata: Record<string, string>;
+}
+
+/**
+ * Parses and validates a safetensors header without its data: `prefix` holds at least the file's
+ * first 8 + header-length bytes, `fileSize` is the whole file's size.
+ */
+export function indexSafetensors(prefix: Uint8Array, fileSize: number): SafetensorsIndex {
+  const n = safetensorsHeaderLength(prefix, fileSize);
+  if (prefix.byteLength < 8 + n) fail(`the first ${prefix.byteLength} bytes do not hold the ${n}-byte header`);
+  const header = parseHeader(prefix, n);
+  const dataStart = 8 + n;
+  const dataLength = fileSize - dataStart;
   const metadata = parseMetadata(header.__metadata__);
-  const tensors = new Map<string, SafetensorsEntry>();
+  const tensors = new Map<string, SafetensorsIndexEntry>();
   const spans: [number, number, string][] = [];
   for (const [name, raw] of Object.entries(header)) {
     if (name === '__metadata__') continue;
@@ -81,7 +104,7 @@ export function parseSafetensors(bytes: Uint8Array): SafetensorsFile {
     const expected = elements * DTYPE_BYTES[dtype];
     if (end - begin !== expected) fail(`tensor ${name}: ${end - begin} bytes for ${dtype} [${shape}], which needs ${expected}`);
     spans.push([begin, end, name]);
-    tensors.set(name, { dtype, shape: shape as number[], bytes: bytes.subarray(dataStart + begin, dataStart + end) });
+    tensors.set(name, { dtype, shape: shape as number[], begin: dataStart + begin, end: dataStart + end });
   }
   spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let cursor = 0;
@@ -92,6 +115,16 @@ export function parseSafetensors(bytes: Uint8Array): SafetensorsFile {
   }
   if (cursor !== dataLength) fail(`${dataLength - cursor} bytes after the last tensor are not indexed by the header`);
   return { tensors, metadata };
+}
+
+/** Parses and validates a safetensors file held in memory; tensors are views into `bytes`. */
+export function parseSafetensors(bytes: Uint8Array): SafetensorsFile {
+  const index = indexSafetensors(bytes, bytes.byteLength);
+  const tensors = new Map<string, SafetensorsEntry>();
+  for (const [name, { dtype, shape, begin, end }] of index.tensors) {
+    tensors.set(name, { dtype, shape, bytes: bytes.subarray(begin, end) });
+  }
+  return { tensors, metadata: index.metadata };
 }
 
 function halfToFloat(h: number): number {
@@ -136,35 +169,62 @@ export interface TensorToWrite {
   data: Float32Array | Int32Array;
 }
 
-/** Serialises tensors (sorted by name, contiguous, header padded with spaces to 8 bytes). */
-export function serializeSafetensors(tensors: TensorToWrite[], metadata: Record<string, string> = {}): Uint8Array {
+export interface TensorLayout {
+  name: string;
+  shape: number[];
+  dtype: 'F32' | 'I32';
+}
+
+export interface SafetensorsLayout {
+  /** The 8-byte length and the JSON header, padded with spaces to 8 bytes. */
+  header: Uint8Array;
+  /** Each tensor's byte offset in the file, by name. */
+  offsets: Map<string, number>;
+  /** The whole file's size. */
+  size: number;
+}
+
+/** The header and offsets of a file holding these tensors (sorted by name, contiguous), so data can be written in any order. */
+export function safetensorsLayout(tensors: TensorLayout[], metadata: Record<string, string> = {}): SafetensorsLayout {
   const sorted = [...tensors].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const header: Record<string, unknown> = {};
-  if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
+  const json: Record<string, unknown> = {};
+  if (Object.keys(metadata).length > 0) json.__metadata__ = metadata;
+  const relative = new Map<string, number>();
   let offset = 0;
   for (const t of sorted) {
-    if (header[t.name] !== undefined) throw new SafetensorsError(`tensor name ${t.name} appears twice`);
+    if (json[t.name] !== undefined) throw new SafetensorsError(`tensor name ${t.name} appears twice`);
+    const bytes = t.shape.reduce((a, b) => a * b, 1) * 4;
+    json[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
+    relative.set(t.name, offset);
+    offset += bytes;
+  }
+  const encoder = new TextEncoder();
+  let text = JSON.stringify(json);
+  const unpadded = encoder.encode(text).byteLength;
+  text += ' '.repeat(Math.ceil(unpadded / 8) * 8 - unpadded);
+  const body = encoder.encode(text);
+  const header = new Uint8Array(8 + body.byteLength);
+  new DataView(header.buffer).setBigUint64(0, BigInt(body.byteLength), true);
+  header.set(body, 8);
+  const offsets = new Map([...relative].map(([name, o]) => [name, header.byteLength + o]));
+  return { header, offsets, size: header.byteLength + offset };
+}
+
+/** Serialises tensors (sorted by name, contiguous, header padded with spaces to 8 bytes). */
+export function serializeSafetensors(tensors: TensorToWrite[], metadata: Record<string, string> = {}): Uint8Array {
+  for (const t of tensors) {
     const elements = t.shape.reduce((a, b) => a * b, 1);
     if (elements !== t.data.length) throw new SafetensorsError(`tensor ${t.name}: ${t.data.length} values for shape [${t.shape}]`);
-    const dtype = t.data instanceof Float32Array ? 'F32' : 'I32';
-    header[t.name] = { dtype, shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
-    offset += t.data.byteLength;
   }
-  let json = JSON.stringify(header);
-  const encoder = new TextEncoder();
-  let headerBytes = encoder.encode(json);
-  const padded = Math.ceil(headerBytes.byteLength / 8) * 8;
-  json += ' '.repeat(padded - headerBytes.byteLength);
-  headerBytes = encoder.encode(json);
-  const out = new Uint8Array(8 + headerBytes.byteLength + offset);
-  const view = new DataView(out.buffer);
-  view.setBigUint64(0, BigInt(headerBytes.byteLength), true);
-  out.set(headerBytes, 8);
-  let cursor = 8 + headerBytes.byteLength;
-  for (const t of sorted) {
+  const layout = safetensorsLayout(
+    tensors.map((t) => ({ name: t.name, shape: t.shape, dtype: t.data instanceof Float32Array ? 'F32' : 'I32' })),
+    metadata,
+  );
+  const out = new Uint8Array(layout.size);
+  out.set(layout.header, 0);
+  for (const t of tensors) {
     // Typed arrays are little-endian on every platform tfjs runs on, as safetensors requires.
-    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), cursor);
-    cursor += t.data.byteLength;
+    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), layout.offsets.get(t.name)!);
   }
   return out;
 }
