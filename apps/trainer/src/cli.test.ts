@@ -6,7 +6,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { createConfig, TokenFormer } from '@tokenformer/model';
-import { saveCheckpoint } from '@tokenformer/model/node';
+import { exportOfficialToFile, saveCheckpoint } from '@tokenformer/model/node';
+import { NEOX_20B_TOKENIZER, npmAsset } from '@tokenformer/testing/text';
+import { loadTokenizer } from '@tokenformer/tokenizer/node';
 import { IndexedDataset } from '@tokenformer/data/node';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -212,5 +214,68 @@ describe('tokenformer prune', () => {
     const bad = run(['prune', '--checkpoint', join(dir, 'run'), '--out', out, '--data', join(dir, 'prepared'), '--keep', '2', '--batch-size', '2', '--seq-length', '16', '--backend', 'wasm']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/keep = 2: the fraction of tokens to keep must be in \(0, 1\]/);
+  });
+});
+
+describe('tokenformer import / export (official GPT-NeoX checkpoints)', () => {
+  it('an official pytorch_model.bin with the GPT-NeoX-20B tokenizer imports, generates the source model\'s text, and exports back byte for byte', async () => {
+    await tf.setBackend('cpu');
+    const tokenizerFile = npmAsset(NEOX_20B_TOKENIZER);
+    // A 50,277-id vocabulary padded to 50,304 rows, as in the released models; tiny otherwise.
+    const config = createConfig({ vocabSize: 50277, hiddenSize: 32, numLayers: 2, numAttentionHeads: 4, qkvSlotNum: 16, projSlotNum: 16, ffnSlotNum: 64, maxSeqLen: 64 });
+    expect(config.vocabSize).toBe(50304);
+    const source = new TokenFormer(config, { seed: 3 });
+    const official = join(dir, 'official', 'pytorch_model.bin');
+    const neoxArgs = await exportOfficialToFile(source, official, { tokenizerVocabSize: 50277 });
+    expect(neoxArgs).toMatchObject({ make_vocab_size_divisible_by: 128, num_layers: 2, qkv_slot_num: 16 });
+    const yml = join(dir, 'official', 'eval.yml');
+    writeFileSync(yml, `# like configs/tokenformer/150M_eval.yml\n{\n  "num-layers": 2, "hidden_size": 32, "num_attention_heads": 4,\n  "qkv_slot_num": 16, "proj_slot_num": 16, "ffn_slot_num": 64,\n  "seq_length": 64, "max_position_embeddings": 64, "pos_emb": "rotary", "rotary_pct": 0.25,\n  "norm": "layernorm_nonparam", "final_norm": "layernorm", "norm_activation_type": "l2_norm_gelu", # comment\n  "checkpoint_validation_with_forward_pass": False,\n}\n`);
+
+    const imported = join(dir, 'imported');
+    const r = run(['import', '--from', official, '--config', yml, '--tokenizer', tokenizerFile, '--out', imported]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/imported 23 tensors \(zip\).*2 layers x 32, 4 heads, vocab 50304, qkv\/proj\/ffn tokens 16\/16\/64/);
+    expect(JSON.parse(r.stdout)).toMatchObject({ tensors: 23, format: 'zip', params: source.countParams() });
+
+    const prompt = 'The quick brown fox';
+    const tokenizer = loadTokenizer(tokenizerFile);
+    const ids = await source.generate(tokenizer.encodeIds(prompt), { maxNewTokens: 8, temperature: 0 });
+    source.dispose();
+    const g = run(['generate', '--checkpoint', imported, '--prompt', prompt, '--max-new-tokens', '8', '--temperature', '0', '--backend', 'wasm']);
+    expect(g.status, g.stderr).toBe(0);
+    expect(g.stdout).toBe(`${prompt}${tokenizer.decode(ids)}\n`);
+
+    const exported = join(dir, 'exported', 'pytorch_model.bin');
+    const e = run(['export', '--checkpoint', imported, '--out', exported, '--backend', 'cpu']);
+    expect(e.status, e.stderr).toBe(0);
+    expect(Buffer.compare(readFileSync(exported), readFileSync(official))).toBe(0);
+    const args = readFileSync(join(dir, 'exported', 'pytorch_model.neox.yml'), 'utf8');
+    expect(args).toMatch(/attention_config: \[ \[ \[ tokenformer \], 2 \] \]/);
+    expect(args).toMatch(/make_vocab_size_divisible_by: 128/);
+  });
+
+  it('refuses a config that contradicts the tensors, a hostile file, a pinned τ (unless allowed), and missing options', async () => {
+    const contradicting = join(dir, 'official', 'wrong.json');
+    writeFileSync(contradicting, JSON.stringify({ hidden_size: 64, num_attention_heads: 4 }));
+    const bad = run(['import', '--from', join(dir, 'official', 'pytorch_model.bin'), '--config', contradicting, '--out', join(dir, 'never')]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/hidden_size = 64 contradicts the tensors/);
+    expect(run(['import', '--from', join(dir, 'official', 'pytorch_model.bin')]).status).toBe(2);
+    expect(run(['export', '--checkpoint', join(dir, 'imported')]).status).toBe(2);
+    const hostile = join(dir, 'official', 'hostile.bin');
+    writeFileSync(hostile, Buffer.from('800263706f7369780a73797374656d0a2e', 'hex')); // PROTO 2, GLOBAL posix.system, STOP (legacy layout)
+    const h = run(['import', '--from', hostile, '--config', contradicting, '--out', join(dir, 'never')]);
+    expect(h.status).toBe(1);
+    expect(h.stderr).toMatch(/GLOBAL posix.system is not allowed/);
+    await tf.setBackend('cpu');
+    const config = createConfig({ vocabSize: 128, hiddenSize: 16, numLayers: 1, numAttentionHeads: 2, qkvSlotNum: 8, projSlotNum: 8, ffnSlotNum: 16, maxSeqLen: 64 });
+    config.layers[0]!.ffn.tau = 5;
+    const pinned = new TokenFormer(config, { seed: 1 });
+    await saveCheckpoint(pinned, join(dir, 'pinned'));
+    pinned.dispose();
+    const refused = run(['export', '--checkpoint', join(dir, 'pinned'), '--out', join(dir, 'pinned.bin'), '--backend', 'cpu']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/layers\[0\].ffn.tau is pinned to 5; GPT-NeoX always uses sqrt\(n\)/);
+    expect(run(['export', '--checkpoint', join(dir, 'pinned'), '--out', join(dir, 'pinned.bin'), '--allow-tau-change', '--backend', 'cpu']).status).toBe(0);
   });
 });

@@ -5,6 +5,7 @@ import { BACKENDS, type BackendChoice, startBackend } from './backend.js';
 import { DEMO_CONFIG, demo } from './demo.js';
 import { generateText } from './generate.js';
 import { growCommand } from './grow.js';
+import { exportCommand, importCommand } from './interop.js';
 import { prepare } from './prepare.js';
 import { pruneCommand } from './prune.js';
 import { trainCommand } from './train.js';
@@ -20,6 +21,8 @@ commands:
   generate   text from a checkpoint
   grow       a checkpoint with more parameter tokens (exactly the same function by default)
   prune      a checkpoint with fewer parameter tokens, the least important dropped
+  import     an official TokenFormer pytorch_model.bin (GPT-NeoX) -> a checkpoint directory
+  export     a checkpoint -> an official pytorch_model.bin + its GPT-NeoX arguments
 run "tokenformer <command> --help" for its options`,
   prepare: `tokenformer prepare [--corpus sotu | --corpus PATH ...] --out DIR [options]
 
@@ -87,6 +90,29 @@ ${Object.entries(DEFAULT_TRAIN_CONFIG)
   --backend B        ${BACKENDS.join(' | ')} (default auto)
   Importance of a token: its mean |weight| on the calibration tokens times the norm of its value.
   Prints what was pruned and the calibration loss before and after.`,
+  import: `tokenformer import --from FILE --config CONFIG --out DIR [--tokenizer FILE]
+
+  --from FILE        the official state dict: pytorch_model.bin (torch.save zip or legacy format)
+                     or a safetensors file with the official key names; float32, float16 or bfloat16
+  --config CONFIG    the GPT-NeoX config it was trained or evaluated with (e.g. the release's
+                     configs/tokenformer/150M_eval.yml), or JSON with the same keys (dashes or
+                     underscores). The tensors decide the vocabulary, width, layers and token counts,
+                     and a config value that contradicts them is an error; keys it leaves out take the
+                     released configs' values (rotary_pct 0.25, seq_length 2048, l2_norm_gelu, ...)
+  --out DIR          the checkpoint directory (config.json, model.safetensors), written atomically
+  --tokenizer FILE   a tokenizer.json to store with it (the release's 20B_tokenizer.json), so
+                     generate and evaluation find it
+  Streams: one storage in memory at a time; no backend is needed.`,
+  export: `tokenformer export --checkpoint DIR --out FILE [--config-out FILE.yml] [--allow-tau-change]
+
+  --checkpoint DIR   a checkpoint directory, or a run directory (its latest checkpoint; --best)
+  --out FILE         the pytorch_model.bin to write (a torch.save zip, float32, GPT-NeoX key names;
+                     GPT-NeoX's eval loads it with load_state_dict, eval_ckpt: FILE)
+  --config-out FILE  the GPT-NeoX arguments that rebuild the model, as YAML (default FILE's name
+                     with .neox.yml); also printed
+  --allow-tau-change export a model whose τ is pinned (exact growth) although GPT-NeoX recomputes
+                     τ = √n, which changes its function (without it, that is an error)
+  --backend B        ${BACKENDS.join(' | ')} (default auto)`,
 };
 
 class UsageError extends Error {
@@ -289,6 +315,42 @@ main job done in ${minutes} min
     for (const p of r.pruned) console.error(`layer ${p.layer} ${p.slot}: ${p.from} -> ${p.to} tokens, tau ${p.tauBefore.toFixed(4)} -> ${p.tauAfter.toFixed(4)}`);
     console.error(`parameters ${r.paramsBefore.toLocaleString('en-US')} -> ${r.paramsAfter.toLocaleString('en-US')}; calibration loss ${r.lossBefore.toFixed(4)} -> ${r.lossAfter.toFixed(4)} nats/token`);
     console.log(JSON.stringify(r, null, 2));
+    return;
+  }
+  if (command === 'import') {
+    const { values } = parseArgs({ args: rest, strict: true, options: Object.fromEntries(['from', 'config', 'out', 'tokenizer'].map((k) => [k, { type: 'string' as const }])) }) as { values: Record<string, string | undefined> };
+    if (!values.from || !values.config || !values.out) throw new UsageError(`import needs --from FILE, --config CONFIG and --out DIR\n\n${HELP.import}`);
+    const r = await importCommand({ from: values.from, config: values.config, out: values.out, ...(values.tokenizer ? { tokenizer: values.tokenizer } : {}) });
+    const c = r.config;
+    console.error(`imported ${r.tensors} tensors (${r.format}) in ${r.seconds.toFixed(1)} s: ${r.params.toLocaleString('en-US')} parameters, ${c.numLayers} layers x ${c.hiddenSize}, ${c.numAttentionHeads} heads, vocab ${c.vocabSize}, qkv/proj/ffn tokens ${c.layers[0]!.query.paramTokenNum}/${c.layers[0]!.proj.paramTokenNum}/${c.layers[0]!.ffn.paramTokenNum} -> ${r.out}`);
+    console.log(JSON.stringify({ out: r.out, format: r.format, tensors: r.tensors, params: r.params, seconds: r.seconds }, null, 2));
+    return;
+  }
+  if (command === 'export') {
+    const { values } = parseArgs({
+      args: rest,
+      strict: true,
+      options: {
+        checkpoint: { type: 'string' },
+        best: { type: 'boolean', default: false },
+        out: { type: 'string' },
+        'config-out': { type: 'string' },
+        'allow-tau-change': { type: 'boolean', default: false },
+        backend: { type: 'string', default: 'auto' },
+      },
+    });
+    if (!values.checkpoint || !values.out) throw new UsageError(`export needs --checkpoint DIR and --out FILE\n\n${HELP.export}`);
+    const backend = await startBackend(values.backend as BackendChoice);
+    console.error(`backend: ${backend}`);
+    const r = await exportCommand({
+      checkpoint: values.checkpoint,
+      which: values.best ? 'best' : 'latest',
+      out: values.out,
+      ...(values['config-out'] ? { configOut: values['config-out'] } : {}),
+      allowTauChange: values['allow-tau-change'],
+    });
+    console.error(`exported ${r.params.toLocaleString('en-US')} parameters in ${r.seconds.toFixed(1)} s -> ${r.out}; GPT-NeoX arguments -> ${r.configOut}`);
+    console.log(JSON.stringify(r.neoxArgs, null, 2));
     return;
   }
   throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${HELP['']}`);
