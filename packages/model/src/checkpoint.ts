@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { configFromJson, configToJson } from './configJson.js';
 import { CheckpointError } from './errors.js';
 import { TokenFormer, checkFitsBackend } from './model.js';
-import { parseSafetensors, serializeSafetensors, toFloat32 } from './safetensors.js';
+import { indexSafetensors, parseSafetensors, safetensorsHeaderLength, serializeSafetensors, toFloat32, type SafetensorsEntry } from './safetensors.js';
+import type { ByteSource } from './official/byteSource.js';
 
 export interface CheckpointBytes {
   /** config.json's text. */
@@ -38,6 +39,34 @@ export function deserializeCheckpoint(config: string | unknown, weights: Uint8Ar
   try {
     for (const [name, entry] of file.tensors) initial.set(name, tf.tensor(toFloat32(entry, name), entry.shape, 'float32'));
     return new TokenFormer(resolved, { weights: initial }); // checks names and shapes against the config
+  } finally {
+    for (const t of initial.values()) t.dispose();
+  }
+}
+
+/** float32 values of bytes this code owns (a fresh read): viewed in place when possible, else converted. */
+function ownedFloat32(entry: SafetensorsEntry, name: string): Float32Array {
+  const { bytes } = entry;
+  if (entry.dtype === 'F32' && bytes.byteOffset % 4 === 0) return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  return toFloat32(entry, name);
+}
+
+/**
+ * Builds a model from config.json and model.safetensors read piece by piece from `weights`: the
+ * header, then one tensor at a time, so the file is never held whole (a Node file, a Blob).
+ */
+export async function deserializeCheckpointFromSource(config: string | unknown, weights: ByteSource): Promise<TokenFormer> {
+  const resolved = configFromJson(config);
+  checkFitsBackend(resolved);
+  const n = safetensorsHeaderLength(await weights.read(0, 8), weights.size);
+  const index = indexSafetensors(await weights.read(0, 8 + n), weights.size);
+  const initial = new Map<string, tf.Tensor>();
+  try {
+    for (const [name, { dtype, shape, begin, end }] of index.tensors) {
+      const bytes = (await weights.read(begin, end - begin)).slice(); // owned, so it may be viewed as float32
+      initial.set(name, tf.tensor(ownedFloat32({ dtype, shape, bytes }, name), shape, 'float32'));
+    }
+    return new TokenFormer(resolved, { weights: initial });
   } finally {
     for (const t of initial.values()) t.dispose();
   }

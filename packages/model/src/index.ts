@@ -21,7 +21,7 @@ export {
   parseSafetensors, serializeSafetensors, toFloat32, MAX_HEADER_BYTES, indexSafetensors, safetensorsLayout,
   type SafetensorsIndex, type SafetensorsLayout, type SafetensorsDtype, type SafetensorsEntry, type SafetensorsFile, type TensorToWrite,
 } from './safetensors.js';
-export { serializeCheckpoint, deserializeCheckpoint, loadCheckpointFromUrl, type CheckpointBytes } from './checkpoint.js';
+export { serializeCheckpoint, deserializeCheckpoint, deserializeCheckpointFromSource, loadCheckpointFromUrl, type CheckpointBytes } from './checkpoint.js';
 export {
   TokenFormerError, ConfigError, InputError, SafetensorsError, CheckpointError, GenerationError, TorchFileError,
 } from './errors.js';

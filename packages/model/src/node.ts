@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { deserializeCheckpoint, serializeCheckpoint } from './checkpoint.js';
+import { deserializeCheckpointFromSource, serializeCheckpoint } from './checkpoint.js';
 import { configToJson } from './configJson.js';
 import type { TokenFormerConfig } from './config.js';
 import { CheckpointError, TorchFileError } from './errors.js';
@@ -26,7 +26,7 @@ async function writeFileSynced(path: string, data: string | Uint8Array): Promise
   }
 }
 
-/** Reads a checkpoint directory into a model. */
+/** Reads a checkpoint directory into a model (model.safetensors one tensor at a time, never whole). */
 export async function loadCheckpoint(dir: string): Promise<TokenFormer> {
   const read = async (file: string) => {
     try {
@@ -36,8 +36,12 @@ export async function loadCheckpoint(dir: string): Promise<TokenFormer> {
     }
   };
   const config = (await read(CONFIG_FILE)).toString('utf8');
-  const weights = await read(WEIGHTS_FILE);
-  return deserializeCheckpoint(config, new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength));
+  const weights = await openFileSource(join(dir, WEIGHTS_FILE));
+  try {
+    return await deserializeCheckpointFromSource(config, weights);
+  } finally {
+    await weights.close();
+  }
 }
 
 export interface SaveOptions {
