@@ -286,7 +286,7 @@ describe('hostile and broken files', () => {
     // Flip one byte inside the first storage's data (found by its bytes).
     const storage = await sd.readStorage(first.storage);
     const at = Buffer.from(copy).indexOf(Buffer.from(storage.subarray(0, 16)));
-    copy[at + 5] ^= 0xff;
+    copy[at + 5] = copy[at + 5]! ^ 0xff;
     const broken = await open(copy);
     await expect(broken.readStorage(first.storage)).rejects.toThrow(/CRC-32 .* differs .*corrupted/);
   });
