@@ -1,0 +1,139 @@
+// Runs tasks on a model and aggregates as the harness does; results in the harness's JSON shape
+// (`results[task]["acc,none"]`, `"acc_stderr,none"`, versions, n-shot, higher_is_better, n-samples).
+import { EvaluatorError } from './errors.js';
+import type { Row } from './jsonl.js';
+import type { LanguageModel, LoglikelihoodRequest } from './lm.js';
+import { bitsPerByte, bootstrapStderr, mean, meanStderr, perplexity, weightedPerplexity, type Weighted } from './metrics.js';
+import { codePointLength } from './pyText.js';
+import type { Aggregation, MetricSpec, Task, TaskDoc } from './tasks/task.js';
+
+export interface EvaluateOptions {
+  /** Only the first N documents of each task (the harness's --limit). */
+  limit?: number;
+  /** Resamples for bootstrap standard errors (harness default 100,000; 0 = none). */
+  bootstrapIters?: number;
+  /** Progress: documents scored so far of a task's total. */
+  onProgress?: (task: string, done: number, total: number) => void;
+}
+
+
+export interface EvaluationResults {
+  results: Record<string, Record<string, number | string>>;
+  versions: Record<string, number>;
+  'n-shot': Record<string, number>;
+  higher_is_better: Record<string, Record<string, boolean>>;
+  'n-samples': Record<string, { original: number; effective: number }>;
+  config: Record<string, unknown>;
+}
+
+type Items = { metric: MetricSpec; values: (number | Weighted)[] };
+
+function aggregate(aggregation: Aggregation, values: (number | Weighted)[]): number {
+  switch (aggregation) {
+    case 'mean':
+      return mean(values as number[]);
+    case 'perplexity':
+      return perplexity(values as number[]);
+    case 'weighted_perplexity':
+      return weightedPerplexity(values as Weighted[]);
+    case 'bits_per_byte':
+      return bitsPerByte(values as Weighted[]);
+  }
+}
+
+/** The harness's stderr_for_metric: closed form for means, bootstrap for perplexity, none for the weighted ones. */
+function stderr(aggregation: Aggregation, values: (number | Weighted)[], bootstrapIters: number): number | 'N/A' {
+  if (values.length < 2) return 'N/A';
+  if (aggregation === 'mean') return meanStderr(values as number[]);
+  if (aggregation === 'perplexity' && bootstrapIters > 0) return bootstrapStderr(perplexity, values as number[], bootstrapIters);
+  return 'N/A';
+}
+
+/** Scores one task's documents: every request of every document in one batched call. */
+export async function scoreTask(lm: LanguageModel, task: Task, docs: TaskDoc[], onProgress?: (done: number, total: number) => void): Promise<Items[]> {
+  const items: Items[] = task.metrics.map((metric) => ({ metric, values: [] }));
+  const push = (name: string, value: number | Weighted) => items.find((i) => i.metric.name === name)?.values.push(value);
+  if (task.outputType === 'loglikelihood_rolling') {
+    const rolling = docs.map((d) => d as Extract<TaskDoc, { kind: 'loglikelihood_rolling' }>);
+    const lls = await lm.loglikelihoodRolling(rolling.map((d) => d.text), (n) => onProgress?.(n, docs.length));
+    rolling.forEach((d, i) => {
+      push('word_perplexity', [lls[i]!, d.words]);
+      push('byte_perplexity', [lls[i]!, d.bytes]);
+      push('bits_per_byte', [lls[i]!, d.bytes]);
+    });
+    return items;
+  }
+  const requests: LoglikelihoodRequest[] = [];
+  for (const d of docs) {
+    if (d.kind === 'loglikelihood') requests.push(d.request);
+    else if (d.kind === 'multiple_choice') requests.push(...d.requests);
+  }
+  const perDoc = requests.length / docs.length;
+  const results = await lm.loglikelihood(requests, (n) => onProgress?.(Math.floor(n / perDoc), docs.length));
+  let at = 0;
+  for (const d of docs) {
+    if (d.kind === 'loglikelihood') {
+      const r = results[at++]!;
+      push('perplexity', r.logprob);
+      push('acc', r.isGreedy ? 1 : 0);
+    } else if (d.kind === 'multiple_choice') {
+      const lls = results.slice(at, at + d.requests.length).map((r) => r.logprob);
+      at += d.requests.length;
+      const pred = argmaxFirst(lls);
+      const predNorm = argmaxFirst(lls.map((ll, i) => ll / codePointLength(d.choices[i]!)));
+      push('acc', pred === d.gold ? 1 : 0);
+      push('acc_norm', predNorm === d.gold ? 1 : 0);
+    }
+  }
+  return items;
+}
+
+/** numpy.argmax: the first index of the maximum. */
+function argmaxFirst(xs: number[]): number {
+  let best = 0;
+  for (let i = 1; i < xs.length; i++) if (xs[i]! > xs[best]!) best = i;
+  return best;
+}
+
+export interface TaskData {
+  task: Task;
+  rows: Row[];
+}
+
+/** Evaluates tasks on `lm` (zero-shot) and returns the harness's results object. */
+export async function evaluate(lm: LanguageModel, data: TaskData[], options: EvaluateOptions = {}): Promise<EvaluationResults> {
+  const bootstrapIters = options.bootstrapIters ?? 100_000;
+  const out: EvaluationResults = { results: {}, versions: {}, 'n-shot': {}, higher_is_better: {}, 'n-samples': {}, config: { limit: options.limit ?? null, bootstrap_iters: bootstrapIters, num_fewshot: 0 } };
+  for (const { task, rows } of data) {
+    if (rows.length === 0) throw new EvaluatorError(`task ${task.name} has no documents`);
+    const used = options.limit !== undefined ? rows.slice(0, options.limit) : rows;
+    const docs = used.map((row) => task.toDoc(row));
+    const items = await scoreTask(lm, task, docs, (done, total) => options.onProgress?.(task.name, done, total));
+    const metrics: Record<string, number | string> = { alias: task.name };
+    for (const { metric, values } of items) {
+      metrics[`${metric.name},none`] = aggregate(metric.aggregation, values);
+      metrics[`${metric.name}_stderr,none`] = stderr(metric.aggregation, values, bootstrapIters);
+    }
+    out.results[task.name] = metrics;
+    out.versions[task.name] = task.version;
+    out['n-shot'][task.name] = 0;
+    out.higher_is_better[task.name] = Object.fromEntries(task.metrics.map((m) => [m.name, m.higherIsBetter]));
+    out['n-samples'][task.name] = { original: rows.length, effective: docs.length };
+  }
+  return out;
+}
+
+/** A markdown table like the paper's Table 1: one row per task and metric, value ± stderr. */
+export function resultsTable(results: EvaluationResults): string {
+  const lines = ['| task | version | metric | value | ± stderr |', '|---|---|---|---|---|'];
+  for (const [task, metrics] of Object.entries(results.results)) {
+    for (const [key, value] of Object.entries(metrics)) {
+      if (!key.endsWith(',none') || key.includes('_stderr')) continue;
+      const name = key.slice(0, -',none'.length);
+      const err = metrics[`${name}_stderr,none`];
+      const fmt = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : String(v));
+      lines.push(`| ${task} | ${results.versions[task]} | ${name} | ${fmt(value)} | ${fmt(err)} |`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
