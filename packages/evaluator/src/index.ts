@@ -8,3 +8,5 @@ export { parseJsonl, type Row } from './jsonl.js';
 export { pyCapitalize, codePointLength, pyWhitespaceSplitCount, utf8Length } from './pyText.js';
 export * from './tasks/index.js';
 export { EvaluatorError, TaskDataError } from './errors.js';
+export { textPerplexity, tokenPerplexity, type PerplexityReport } from './perplexity.js';
+export { buildCloze, type ClozeOptions } from './cloze.js';

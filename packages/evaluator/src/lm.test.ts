@@ -7,7 +7,7 @@ import { NEOX_20B_TOKENIZER, npmAsset } from '@tokenformer/testing/text';
 import { createConfig, TokenFormer } from '@tokenformer/model';
 import { Tokenizer } from '@tokenformer/tokenizer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TokenFormerLM } from './index.js';
+import { TokenFormerLM, buildCloze, textPerplexity, tokenPerplexity } from './index.js';
 
 let model: TokenFormer;
 let tokenizer: Tokenizer;
@@ -124,5 +124,30 @@ describe('TokenFormerLM (the harness model interface)', () => {
   it('refuses bad options, naming the limit', () => {
     expect(() => new TokenFormerLM(model, tokenizer, { maxLength: 33 })).toThrow(/maxLength 33 must be an integer in \[1, 32\]/);
     expect(() => new TokenFormerLM(model, tokenizer, { batchSize: 0 })).toThrow(/batchSize 0/);
+  });
+
+  it('text and token-document perplexity: the rolling sums, counted per token, word and byte', async () => {
+    const lm = new TokenFormerLM(model, tokenizer, { maxLength: 8, batchSize: 4 });
+    const texts = ['The first held-out document, long enough for two windows of eight.', 'Naïve café.'];
+    const r = await textPerplexity(lm, texts);
+    const lls = await lm.loglikelihoodRolling(texts);
+    const tokens = texts.map((t) => tokenizer.encodeIds(t).length).reduce((a, b) => a + b, 0);
+    expect(r.loglikelihood).toBeCloseTo(lls[0]! + lls[1]!, 8);
+    expect(r).toMatchObject({ documents: 2, tokens, words: 11 + 2, bytes: 66 + 13 }); // Python: len(re.split(r'\s+', t)), len(t.encode())
+    expect(r.natsPerToken).toBeCloseTo(-r.loglikelihood / tokens, 12);
+    expect(r.bitsPerByte).toBeCloseTo(-r.loglikelihood / 79 / Math.LN2, 12);
+    const docs = await tokenPerplexity(lm, texts.map((t) => Int32Array.from(tokenizer.encodeIds(t))));
+    expect(docs.loglikelihood).toBeCloseTo(r.loglikelihood, 8);
+    expect(docs.bytes).toBe(79);
+  });
+});
+
+describe('buildCloze', () => {
+  it('passages ending a sentence, the last word without its punctuation, no overlap', () => {
+    const text = 'one two three four. Five six seven eight nine ten. Go! eleven twelve thirteen fourteen fifteen sixteen.';
+    // words 0..16; with 3 words of context: "four." (3), then from 7: "ten." (9), then from 13: "sixteen." (16)
+    expect(buildCloze([text], { contextWords: 3 }).map((r) => r.text)).toEqual(['one two three four', 'seven eight nine ten', 'thirteen fourteen fifteen sixteen']);
+    expect(buildCloze(['a b c Go!'], { contextWords: 3 })).toEqual([]); // "Go" is shorter than 3 letters
+    expect(buildCloze([text], { contextWords: 3, maxItems: 1 })).toHaveLength(1);
   });
 });

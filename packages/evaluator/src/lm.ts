@@ -95,18 +95,22 @@ export class TokenFormerLM implements LanguageModel {
   }
 
   async loglikelihoodRolling(texts: string[], onProgress?: (done: number) => void): Promise<number[]> {
+    return this.loglikelihoodRollingTokens(texts.map((t) => this.encode(t)), onProgress);
+  }
+
+  /** Rolling log-likelihood of token lists (e.g. an indexed dataset's documents): Σ over every token. */
+  async loglikelihoodRollingTokens(documents: ArrayLike<number>[], onProgress?: (done: number) => void): Promise<number[]> {
     const owners: number[] = [];
     const windows: TokenWindow[] = [];
-    texts.forEach((text, i) => {
-      for (const w of rollingWindows(this.encode(text), this.prefixTokenId, this.maxLength)) {
+    documents.forEach((tokens, i) => {
+      for (const w of rollingWindows(Array.from(tokens), this.prefixTokenId, this.maxLength)) {
         windows.push(w);
         owners.push(i);
       }
     });
-    const scored = await this.loglikelihoodTokens(windows);
-    const sums = new Array<number>(texts.length).fill(0);
+    const sums = new Array<number>(documents.length).fill(0);
+    const scored = await this.loglikelihoodTokens(windows, (n) => onProgress?.(Math.floor((n / Math.max(1, windows.length)) * documents.length)));
     scored.forEach((r, i) => (sums[owners[i]!]! += r.logprob));
-    onProgress?.(texts.length);
     return sums;
   }
 
