@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { loadCheckpoint } from '@tokenformer/model/node';
 import { DecodeStream, type Tokenizer } from '@tokenformer/tokenizer';
 import { loadTokenizer } from '@tokenformer/tokenizer/node';
+import { resolveCheckpoint } from './checkpointPath.js';
+
+export { resolveCheckpoint };
 
 export interface GenerateCommandOptions {
   checkpoint: string;
@@ -17,14 +20,6 @@ export interface GenerateCommandOptions {
   topK: number;
   topP: number;
   seed?: number;
-}
-
-/** A checkpoint directory, or the `latest` / `best` checkpoint of a run directory. */
-export function resolveCheckpoint(path: string, which: 'latest' | 'best' = 'latest'): string {
-  if (existsSync(join(path, 'config.json'))) return path;
-  const pointer = join(path, which);
-  if (existsSync(pointer)) return join(path, readFileSync(pointer, 'utf8').trim());
-  throw new Error(`${path} is neither a checkpoint directory (no config.json) nor a run directory (no ${which})`);
 }
 
 export async function generateText(o: GenerateCommandOptions, onText?: (s: string) => void): Promise<{ text: string; ids: number[]; checkpoint: string }> {

@@ -1,0 +1,105 @@
+// tokenformer-eval as a user runs it (the built bin): an official-layout checkpoint imported with the
+// GPT-NeoX-20B tokenizer, every task on standard-format files, and perplexity of texts and datasets.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { IndexedDatasetWriter } from '@tokenformer/data/node';
+import { TASKS, TokenFormerLM, evaluate, parseJsonl, textPerplexity } from '@tokenformer/evaluator';
+import { createConfig, TokenFormer } from '@tokenformer/model';
+import { exportOfficialToFile, importOfficialToDir, loadCheckpoint } from '@tokenformer/model/node';
+import { NEOX_20B_TOKENIZER, npmAsset } from '@tokenformer/testing/text';
+import { loadTokenizer } from '@tokenformer/tokenizer/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'tokenformer-eval-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+
+const ROWS: Record<string, unknown[]> = {
+  lambada_openai: [{ text: 'The Congress shall assemble at least once in every year' }, { text: 'We hold these truths to be self evident' }, { text: 'In the beginning was the word' }],
+  hellaswag: [{ activity_label: 'Baking', ctx_a: 'She mixes the flour.', ctx_b: 'then she', endings: ['bakes it [title] in the oven.', 'eats the bowl.', 'sings.', 'leaves.'], label: '0' }],
+  piqa: [{ goal: 'To open a jar,', sol1: 'twist the lid.', sol2: 'hit it with a hammer.', label: 0 }, { goal: 'Dry wet hands', sol1: 'with a towel', sol2: 'with water', label: 0 }],
+  arc_easy: [{ id: 'x', question: 'Which is a planet?', choices: { text: ['Mars', 'Moon'], label: ['A', 'B'] }, answerKey: 'A' }],
+  arc_challenge: [{ id: 'y', question: 'What do plants need?', choices: { text: ['light', 'noise', 'rock'], label: ['1', '2', '3'] }, answerKey: '1' }],
+  winogrande: [{ sentence: "The trophy doesn't fit in the suitcase because _ is too big.", option1: 'the trophy', option2: 'the suitcase', answer: '1' }],
+  wikitext: [{ page: ' = Valkyria Chronicles = \n The game is a tactical role @-@ playing game . \n' }],
+};
+
+let checkpoint: string;
+const dataDir = join(dir, 'data');
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  const tokenizerFile = npmAsset(NEOX_20B_TOKENIZER);
+  const model = new TokenFormer(createConfig({ vocabSize: 50277, hiddenSize: 16, numLayers: 1, numAttentionHeads: 2, qkvSlotNum: 8, projSlotNum: 8, ffnSlotNum: 16, maxSeqLen: 32 }), { seed: 9 });
+  await exportOfficialToFile(model, join(dir, 'official', 'pytorch_model.bin'));
+  model.dispose();
+  checkpoint = join(dir, 'imported');
+  await importOfficialToDir(join(dir, 'official', 'pytorch_model.bin'), { num_attention_heads: 2, seq_length: 32 }, checkpoint, { extraFiles: { 'tokenizer.json': readFileSync(tokenizerFile, 'utf8') } });
+  mkdirSync(dataDir);
+  for (const [task, rows] of Object.entries(ROWS)) writeFileSync(join(dataDir, `${task}.jsonl`), rows.map((r) => JSON.stringify(r)).join('\n'));
+});
+
+describe('tokenformer-eval', () => {
+  it('runs every task on an imported official checkpoint; the results equal the evaluator called directly', async () => {
+    const output = join(dir, 'out', 'results.json');
+    const r = run(['--checkpoint', checkpoint, '--tasks', Object.keys(ROWS).join(','), '--data-dir', dataDir, '--backend', 'cpu', '--batch-size', '3', '--bootstrap-iters', '1000', '--output', output]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/backend: cpu/);
+    expect(r.stdout).toMatch(/\| hellaswag \| 1 \| acc_norm \|/);
+    const results = JSON.parse(readFileSync(output, 'utf8'));
+    expect(Object.keys(results.results)).toEqual(Object.keys(ROWS));
+    expect(results.config).toMatchObject({ backend: 'cpu', max_length: 32, batch_size: 3, bootstrap_iters: 1000 });
+    expect(readFileSync(join(dir, 'out', 'results.md'), 'utf8')).toMatch(/\| wikitext \| 2 \| bits_per_byte \|/);
+
+    const model = await loadCheckpoint(checkpoint);
+    const lm = new TokenFormerLM(model, loadTokenizer(join(checkpoint, 'tokenizer.json')), { batchSize: 1 });
+    const data = Object.entries(ROWS).map(([name, rows]) => ({ task: TASKS.get(name)!, rows: parseJsonl(rows.map((x) => JSON.stringify(x)).join('\n'), name) }));
+    const direct = await evaluate(lm, data, { bootstrapIters: 1000 });
+    model.dispose();
+    for (const [task, metrics] of Object.entries(direct.results)) {
+      for (const [key, value] of Object.entries(metrics)) {
+        if (typeof value === 'number') expect(results.results[task][key], `${task} ${key}`).toBeCloseTo(value, 4);
+        else expect(results.results[task][key]).toBe(value);
+      }
+    }
+  });
+
+  it('perplexity of a text file and of an indexed dataset of the same text agree', async () => {
+    const text = 'The State of the Union is strong. We have work to do, and we shall do it together.';
+    writeFileSync(join(dir, 'held-out.txt'), text);
+    const tokenizer = loadTokenizer(join(checkpoint, 'tokenizer.json'));
+    const writer = new IndexedDatasetWriter(join(dir, 'held-out_text_document'), 'uint16');
+    writer.addDocument(tokenizer.encodeIds(text));
+    writer.finalize();
+    const a = run(['perplexity', '--checkpoint', checkpoint, '--text', join(dir, 'held-out.txt'), '--max-length', '8', '--backend', 'cpu']);
+    expect(a.status, a.stderr).toBe(0);
+    const b = run(['perplexity', '--checkpoint', checkpoint, '--dataset', join(dir, 'held-out_text_document'), '--max-length', '8', '--backend', 'cpu', '--output', join(dir, 'ppl.json')]);
+    expect(b.status, b.stderr).toBe(0);
+    const ra = JSON.parse(a.stdout);
+    const rb = JSON.parse(readFileSync(join(dir, 'ppl.json'), 'utf8'));
+    expect(rb.tokens).toBe(ra.tokens);
+    expect(rb.natsPerToken).toBeCloseTo(ra.natsPerToken, 5);
+    expect(rb.bytes).toBe(Buffer.byteLength(text));
+    const model = await loadCheckpoint(checkpoint);
+    const direct = await textPerplexity(new TokenFormerLM(model, tokenizer, { maxLength: 8 }), [text]);
+    model.dispose();
+    expect(ra.bitsPerByte).toBeCloseTo(direct.bitsPerByte, 5);
+  });
+
+  it('names a missing task file and where its data comes from; usage errors exit 2', () => {
+    const missing = run(['--checkpoint', checkpoint, '--tasks', 'lambada_openai', '--data-dir', join(dir, 'nowhere'), '--backend', 'cpu']);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/nowhere\/lambada_openai.jsonl is missing: task lambada_openai reads lambada_openai.jsonl \(rows with text; from EleutherAI\/lambada_openai/);
+    expect(run(['--checkpoint', checkpoint, '--tasks', 'nope', '--data-dir', dataDir]).stderr).toMatch(/unknown task "nope"; known: lambada_openai, hellaswag/);
+    expect(run(['--tasks', 'piqa']).status).toBe(2);
+    expect(run(['--checkpoint', checkpoint, '--bogus']).status).toBe(2);
+    const help = run(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/winogrande +winogrande.jsonl +sentence, option1, option2, answer/);
+  });
+});

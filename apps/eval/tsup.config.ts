@@ -1,0 +1,11 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: ['src/cli.ts'],
+  format: ['esm'],
+  sourcemap: true,
+  clean: true,
+  target: 'es2022',
+  platform: 'node',
+  external: [/^@tensorflow\//, /^@tokenformer\//, 'cli-progress'],
+});
