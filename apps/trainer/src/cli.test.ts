@@ -88,15 +88,27 @@ describe('tokenformer demo (the main job, in a short form)', () => {
     const tiny = ['--model.hiddenSize=16', '--model.numLayers=1', '--model.numAttentionHeads=2', '--model.qkvSlotNum=8', '--model.projSlotNum=8', '--model.ffnSlotNum=16', '--model.maxSeqLen=64'];
     const r = run(['demo', '--out', out, '--vocab', '300', '--backend', 'wasm', '--steps=4', '--warmupSteps=1', '--seqLength=16', '--batchSize=2', '--validEvery=2', '--checkpointEvery=2', '--validBatches=2', ...tiny]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/1\/4 prepare: the State of the Union corpus, a 300-token BPE/);
+    expect(r.stderr).toMatch(/1\/5 prepare: the State of the Union corpus, a 300-token BPE/);
     expect(r.stdout).toMatch(/backend +wasm/);
     expect(r.stdout).toMatch(/validation loss +\d+\.\d{3} -> \d+\.\d{3} nats\/token/);
     expect(r.stdout).toMatch(/unigram entropy +\d+\.\d{3} nats\/token \(goal: loss <= \d+\.\d{3}; reached \d+\.\d{3} x\)/);
     expect(readFileSync(join(out, 'run', 'report.md'), 'utf8')).toMatch(/## Sample\n\n```\nThe Congress/);
     expect(r.stdout).toMatch(/grown exactly +[\d,]+ -> [\d,]+ parameters, max \|logit change\| 0\.0e\+0/);
+    // the evaluation step: held-out perplexity and the cloze task, in the summary, the report and evaluation.json
+    const m = /held-out evaluation +(\d+\.\d{3}) nats\/token, (\d+\.\d{3}) bits\/byte, token perplexity [\d.]+; cloze \((\d+) passages\) accuracy (\d\.\d{3})/.exec(r.stdout);
+    expect(m, r.stdout).not.toBeNull();
+    expect(Number(m![3])).toBeGreaterThan(50);
+    const report = readFileSync(join(out, 'run', 'report.md'), 'utf8');
+    expect(report).toMatch(/## Evaluation on the held-out split/);
+    expect(report).toMatch(/\| lambada_openai \| 1 \| acc \|/);
+    const evaluation = JSON.parse(readFileSync(join(out, 'run', 'eval', 'evaluation.json'), 'utf8'));
+    expect(evaluation.heldOutPerplexity.natsPerToken).toBeCloseTo(Number(m![1]), 3);
+    expect(evaluation['n-samples'].lambada_openai.effective).toBe(Number(m![3]));
+    // the held-out loss is the model's loss on text it never trained on: near the trainer's validation loss
+    expect(Math.abs(evaluation.heldOutPerplexity.natsPerToken - Number(/validation loss +\d+\.\d{3} -> (\d+\.\d{3})/.exec(r.stdout)![1]))).toBeLessThan(0.5);
     const again = run(['demo', '--out', out, '--vocab', '300', '--backend', 'wasm', '--steps=4', '--warmupSteps=1', '--seqLength=16', '--batchSize=2', '--validEvery=2', '--checkpointEvery=2', '--validBatches=2', ...tiny]);
     expect(again.status, again.stderr).toBe(0);
-    expect(again.stderr).toMatch(/1\/4 prepare: reusing/);
+    expect(again.stderr).toMatch(/1\/5 prepare: reusing/);
   });
 });
 

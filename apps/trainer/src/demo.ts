@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { configFromJson, type SlotName } from '@tokenformer/model';
 import { generateText } from './generate.js';
 import { growCommand } from './grow.js';
+import { evaluateHeldOut, heldOutMarkdown } from './heldOut.js';
 import { PREPARE_FILE, prepare } from './prepare.js';
 import { writeReport } from './report.js';
 import { trainCommand } from './train.js';
@@ -54,21 +55,26 @@ export interface DemoSummary {
   report: string;
   /** The growth step: the trained model grown exactly (zero keys, τ pinned), and how far its logits moved. */
   growth: { checkpoint: string; paramsBefore: number; paramsAfter: number; maxAbsLogitDiff: number };
+  /** The held-out evaluation (also in the report and in run/eval/evaluation.json). */
+  evaluation: { natsPerToken: number; bitsPerByte: number; tokenPerplexity: number; clozeItems: number; clozeAcc: number; clozePerplexity: number; seconds: number };
 }
 
 export async function demo(o: DemoOptions): Promise<DemoSummary> {
   const log = o.log ?? ((l: string) => console.error(l));
   const data = join(o.out, 'data');
   if (!existsSync(join(data, PREPARE_FILE))) {
-    log(`1/4 prepare: the State of the Union corpus, a ${o.vocabSize}-token BPE trained on it, indexed datasets -> ${data}`);
+    log(`1/5 prepare: the State of the Union corpus, a ${o.vocabSize}-token BPE trained on it, indexed datasets -> ${data}`);
     await prepare({ corpus: ['sotu'], out: data, vocabSize: o.vocabSize, validFraction: 0.02, seed: 1234, field: 'text', log });
-  } else log(`1/4 prepare: reusing ${data}`);
+  } else log(`1/5 prepare: reusing ${data}`);
   const runDir = join(o.out, 'run');
-  log(`2/4 train on ${o.backend} -> ${runDir}`);
+  log(`2/5 train on ${o.backend} -> ${runDir}`);
   const config = o.config;
   const trained = await trainCommand({ data, out: runDir, config, backend: o.backend });
-  log('3/4 sample and report');
+  log('3/5 sample');
   const { text } = await generateText({ checkpoint: runDir, which: 'best', prompt: 'The Congress', maxNewTokens: 48, temperature: 0.8, topK: 0, topP: 0.95, seed: 1 });
+  const evalDir = join(runDir, 'eval');
+  log(`4/5 evaluate the best checkpoint on the held-out split: perplexity, bits per byte, a LAMBADA-style cloze -> ${evalDir}`);
+  const evaluation = await evaluateHeldOut({ checkpoint: runDir, data, out: evalDir });
   const report = writeReport(runDir, {
     title: 'TokenFormer on the State of the Union addresses (the main job)',
     backend: o.backend,
@@ -76,9 +82,10 @@ export async function demo(o: DemoOptions): Promise<DemoSummary> {
     unigramEntropy: trained.unigramEntropy,
     params: trained.params,
     sample: `The Congress${text}`,
+    evaluation: heldOutMarkdown(evaluation),
   });
   const grownDir = join(o.out, 'grown');
-  log(`4/4 grow the trained model by half its parameter tokens, exactly (zero keys, τ pinned) -> ${grownDir}`);
+  log(`5/5 grow the trained model by half its parameter tokens, exactly (zero keys, τ pinned) -> ${grownDir}`);
   // half of each Pattention's tokens, as the trained checkpoint has them (whatever the settings said)
   const slots = configFromJson(readFileSync(join(trained.latest, 'config.json'), 'utf8')).layers[0]!;
   const half = (slot: SlotName) => Math.ceil(slots[slot].paramTokenNum / 2);
@@ -98,6 +105,15 @@ export async function demo(o: DemoOptions): Promise<DemoSummary> {
     ratio: trained.lastValidationLoss !== null ? trained.lastValidationLoss / entropy : null,
     sample: `The Congress${text}`,
     report: report.reportPath,
+    evaluation: {
+      natsPerToken: evaluation.perplexity.natsPerToken,
+      bitsPerByte: evaluation.perplexity.bitsPerByte,
+      tokenPerplexity: evaluation.perplexity.tokenPerplexity,
+      clozeItems: evaluation.cloze.items,
+      clozeAcc: evaluation.cloze.acc,
+      clozePerplexity: evaluation.cloze.perplexity,
+      seconds: evaluation.seconds,
+    },
     growth: { checkpoint: grownDir, paramsBefore: grown.paramsBefore, paramsAfter: grown.paramsAfter, maxAbsLogitDiff: grown.deviation.maxAbsLogitDiff },
   };
 }

@@ -15,6 +15,8 @@ export interface ReportInfo {
   unigramEntropy: number | null;
   params: number;
   sample?: string;
+  /** A markdown section (e.g. the held-out evaluation) placed after the sample. */
+  evaluation?: string;
 }
 
 export interface ReportSummary {
@@ -110,7 +112,7 @@ export function writeReport(runDir: string, info: ReportInfo): ReportSummary {
 ![loss](loss.svg)
 
 ![learning rate](lr.svg)
-${info.sample !== undefined ? `\n## Sample\n\n\`\`\`\n${info.sample}\n\`\`\`\n` : ''}
+${info.sample !== undefined ? `\n## Sample\n\n\`\`\`\n${info.sample}\n\`\`\`\n` : ''}${info.evaluation !== undefined ? `\n${info.evaluation}` : ''}
 ## Configuration
 
 \`\`\`json
