@@ -1,13 +1,13 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/bench.ts', 'src/benchTokenizer.ts', 'src/benchData.ts', 'src/benchTrainer.ts', 'src/packCheck.ts'],
+  entry: ['src/bench.ts', 'src/benchTokenizer.ts', 'src/benchData.ts', 'src/benchTrainer.ts', 'src/benchEval.ts', 'src/packCheck.ts'],
   format: ['esm'],
   sourcemap: true,
   clean: true,
   target: 'es2022',
   platform: 'node',
-  external: [/^@tensorflow\//, '@tokenformer/model', '@tokenformer/pattention', '@tokenformer/tokenizer', '@tokenformer/data', '@tokenformer/trainer', 'webgpu', 'tokenizers', 'gpt-tokenizer', 'js-tiktoken'],
+  external: [/^@tensorflow\//, '@tokenformer/model', '@tokenformer/pattention', '@tokenformer/tokenizer', '@tokenformer/data', '@tokenformer/trainer', '@tokenformer/evaluator', 'webgpu', 'tokenizers', 'gpt-tokenizer', 'js-tiktoken'],
   // the test helpers are TypeScript sources, so scripts bundle the one they use
   noExternal: ['@tokenformer/testing'],
 });

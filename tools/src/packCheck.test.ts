@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { packCheck } from './packCheck.js';
 
 describe('every package packs, installs alone from its tarball, and imports', () => {
-  it('pattention, model, tokenizer, data, trainer and growth', () => {
+  it('pattention, model, tokenizer, data, trainer, growth and evaluator', () => {
     const report = packCheck();
     const names = report.packages.map((p) => p.name).sort();
-    expect(names).toEqual(['@tokenformer/data', '@tokenformer/growth', '@tokenformer/model', '@tokenformer/pattention', '@tokenformer/tokenizer', '@tokenformer/trainer']);
+    expect(names).toEqual(['@tokenformer/data', '@tokenformer/evaluator', '@tokenformer/growth', '@tokenformer/model', '@tokenformer/pattention', '@tokenformer/tokenizer', '@tokenformer/trainer']);
     for (const p of report.packages) {
       expect(p.files, p.name).toContain('dist/index.js');
       expect(p.files, p.name).toContain('dist/index.d.ts');
@@ -23,6 +23,7 @@ describe('every package packs, installs alone from its tarball, and imports', ()
     expect(report.tokenizerAlone.vocabSize).toBeLessThanOrEqual(300);
     expect(report.trainerAlone).toEqual({ steps: 2, falling: true, node: 'function' });
     expect(report.growthAlone).toEqual({ ffn: 8, maxAbsLogitDiff: 0 });
+    expect(report.evaluatorAlone).toEqual({ tasks: 7, perplexity: true, samples: 2 });
     expect(report.dataAlone).toEqual({ documents: 5, shape: [2, 65], dtype: 'uint16' });
     expect(report.tokenizerAlone).toMatchObject({ text: 'the lazy fox<|endoftext|>', same: true });
   }, 300_000);

@@ -138,6 +138,21 @@ const dev = await measureDeviation({ config, weights }, g, [[1, 2, 3, 4, 5]]);
 console.log(JSON.stringify({ ffn: g.config.layers[0].ffn.paramTokenNum - config.layers[0].ffn.paramTokenNum, maxAbsLogitDiff: dev.maxAbsLogitDiff }));
 `;
 
+const EVALUATOR_ALONE = `
+import * as tf from '@tensorflow/tfjs';
+import { TokenFormer, createConfig } from '@tokenformer/model';
+import { BpeTrainer } from '@tokenformer/tokenizer';
+import { TASKS, TokenFormerLM, evaluate, parseJsonl } from '@tokenformer/evaluator';
+await tf.setBackend('cpu');
+const trainer = new BpeTrainer({ vocabSize: 300, specialTokens: ['<|endoftext|>'] });
+trainer.feed('the quick brown fox jumps over the lazy dog '.repeat(20));
+const tokenizer = trainer.train();
+const model = new TokenFormer(createConfig({ vocabSize: 300, hiddenSize: 16, numLayers: 1, numAttentionHeads: 2, qkvSlotNum: 8, projSlotNum: 8, ffnSlotNum: 16, maxSeqLen: 32 }), { seed: 1 });
+const rows = parseJsonl('{"text": "the quick brown fox"}\\n{"text": "over the lazy dog"}', 'lambada_openai.jsonl');
+const r = await evaluate(new TokenFormerLM(model, tokenizer), [{ task: TASKS.get('lambada_openai'), rows }], { bootstrapIters: 100 });
+console.log(JSON.stringify({ tasks: TASKS.size, perplexity: r.results.lambada_openai['perplexity,none'] > 1, samples: r['n-samples'].lambada_openai.effective }));
+`;
+
 export interface PackReport {
   packages: PackedPackage[];
   pattentionAlone: { shape: number[]; finite: boolean };
@@ -146,6 +161,7 @@ export interface PackReport {
   dataAlone: { documents: number; shape: number[]; dtype: string };
   trainerAlone: { steps: number; falling: boolean; node: string };
   growthAlone: { ffn: number; maxAbsLogitDiff: number };
+  evaluatorAlone: { tasks: number; perplexity: boolean; samples: number };
 }
 
 export function packCheck(): PackReport {
@@ -182,7 +198,15 @@ export function packCheck(): PackReport {
         GROWTH_ALONE,
       ).trim().split('\n').pop()!,
     );
-    return { packages, pattentionAlone, modelAlone, tokenizerAlone, dataAlone, trainerAlone, growthAlone };
+    const evaluatorAlone = JSON.parse(
+      installAndRun(
+        base,
+        'evaluator',
+        [tarball('@tokenformer/evaluator'), tarball('@tokenformer/model'), tarball('@tokenformer/pattention'), tarball('@tokenformer/tokenizer'), `@tensorflow/tfjs@${TFJS}`],
+        EVALUATOR_ALONE,
+      ).trim().split('\n').pop()!,
+    );
+    return { packages, pattentionAlone, modelAlone, tokenizerAlone, dataAlone, trainerAlone, growthAlone, evaluatorAlone };
   } finally {
     rmSync(base, { recursive: true, force: true });
   }

@@ -212,7 +212,7 @@ main job done in ${minutes} min
   validation loss         ${s.firstValidationLoss?.toFixed(3)} -> ${s.lastValidationLoss?.toFixed(3)} nats/token
   unigram entropy         ${s.unigramEntropy.toFixed(3)} nats/token (goal: loss <= ${(0.8 * s.unigramEntropy).toFixed(3)}; reached ${s.ratio?.toFixed(3)} x)
   sample                  ${JSON.stringify(s.sample)}
-  held-out evaluation     ${s.evaluation.natsPerToken.toFixed(3)} nats/token, ${s.evaluation.bitsPerByte.toFixed(3)} bits/byte, token perplexity ${s.evaluation.tokenPerplexity.toFixed(1)}; cloze (${s.evaluation.clozeItems} passages) accuracy ${s.evaluation.clozeAcc.toFixed(3)}, word perplexity ${s.evaluation.clozePerplexity.toFixed(0)} (${s.evaluation.seconds.toFixed(0)} s)
+  held-out evaluation     ${s.evaluation.natsPerToken.toFixed(3)} nats/token, ${s.evaluation.bitsPerByte.toFixed(3)} bits/byte, token perplexity ${s.evaluation.tokenPerplexity.toFixed(1)}; cloze (${s.evaluation.clozeItems} passages) accuracy ${s.evaluation.clozeAcc.toFixed(3)}, perplexity of the word ${s.evaluation.clozePerplexity.toFixed(0)} (${s.evaluation.seconds.toFixed(0)} s)
   report                  ${s.report}
   grown exactly           ${s.growth.paramsBefore.toLocaleString('en-US')} -> ${s.growth.paramsAfter.toLocaleString('en-US')} parameters, max |logit change| ${s.growth.maxAbsLogitDiff.toExponential(1)} (${s.growth.checkpoint})`);
     return;
