@@ -1,0 +1,71 @@
+// `pnpm bench:web`: KV-cache generation speed of the page itself in headless Chromium (its ?bench
+// mode), for the tiny config and the bench config (random weights, 16-token prompt, greedy).
+// Here Chromium's WebGPU is SwiftShader, a CPU emulation: the figures are not GPU speed. On a
+// machine with a GPU, run the same command; pass flags with CHROMIUM_FLAGS (e.g.
+// "--use-angle=vulkan --enable-features=Vulkan") and the browser with CHROMIUM=/path/to/chrome.
+// Options: --new-tokens=N (default 32) --backend=webgpu|wasm --json=FILE
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { TokenFormer, createConfig, preset } from '@tokenformer/model';
+import { saveCheckpoint } from '@tokenformer/model/node';
+import { BpeTrainer } from '@tokenformer/tokenizer';
+import { chromium } from 'playwright-core';
+import { build, preview } from 'vite';
+
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
+const newTokens = Number(args['new-tokens'] ?? 32);
+const backend = args.backend ?? 'webgpu';
+const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const tmp = mkdtempSync(join(tmpdir(), 'tokenformer-web-bench-'));
+const outDir = join(tmp, 'dist');
+
+await build({ root: webDir, logLevel: 'error', build: { outDir, emptyOutDir: true } });
+await tf.setBackend('cpu');
+const trainer = new BpeTrainer({ vocabSize: 300, specialTokens: ['<|endoftext|>'] });
+trainer.feed('the quick brown fox jumps over the lazy dog. '.repeat(20));
+const tokenizer = trainer.train().toString();
+const configs = {
+  tiny: createConfig({ vocabSize: 300, hiddenSize: 32, numLayers: 2, numAttentionHeads: 4, qkvSlotNum: 32, projSlotNum: 32, ffnSlotNum: 128, maxSeqLen: 128 }),
+  bench: preset('bench'),
+};
+for (const [name, config] of Object.entries(configs)) {
+  const model = new TokenFormer(config, { seed: 1 });
+  await saveCheckpoint(model, join(outDir, 'models', name), { extraFiles: { 'tokenizer.json': tokenizer } });
+  model.dispose();
+}
+const server = await preview({ root: webDir, logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port: 0 } });
+const context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu', ...(process.env.CHROMIUM_FLAGS ?? '').split(' ').filter(Boolean)],
+});
+const results = [];
+try {
+  for (const name of Object.keys(configs)) {
+    const page = await context.newPage();
+    await page.goto(`${server.resolvedUrls.local[0]}?model=models/${name}/&max_new_tokens=${newTokens}&backend=${backend}&bench=1`);
+    await page.waitForSelector('#output[data-state="done"], #output[data-state="error"]', { timeout: 600_000 });
+    const out = await page.evaluate(() => ({ state: document.getElementById('output').dataset.state, bench: document.getElementById('output').dataset.bench, text: document.getElementById('output').textContent }));
+    if (out.state !== 'done') throw new Error(`${name}: ${out.text}`);
+    const r = { config: name, ...JSON.parse(out.bench) };
+    results.push(r);
+    console.log(`${name} [${r.backend}, ${r.params.toLocaleString('en')} parameters]: prefill ${r.promptTokens} tokens ${r.prefillSeconds.toFixed(2)} s, decode ${r.decodeTokensPerSec.toFixed(1)} tokens/s (${r.newTokens} tokens)`);
+    await page.close();
+  }
+  const probe = await context.newPage();
+  await probe.goto(server.resolvedUrls.local[0]);
+  const gpu = await probe.evaluate(async () => {
+    const adapter = await navigator.gpu?.requestAdapter();
+    const info = adapter?.info ?? (await adapter?.requestAdapterInfo?.());
+    return info ? `${info.vendor} ${info.architecture} ${info.description}`.trim() : 'none';
+  });
+  console.log(`WebGPU adapter: ${gpu || 'unnamed'}`);
+  if (args.json) writeFileSync(args.json, JSON.stringify({ adapter: gpu, results }, null, 2));
+} finally {
+  await context.close();
+  server.httpServer.close();
+  rmSync(tmp, { recursive: true, force: true });
+}

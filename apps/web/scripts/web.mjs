@@ -1,0 +1,47 @@
+// `pnpm web`: serves the built page on 127.0.0.1 with a checkpoint beside it, and prints the link.
+// The checkpoint is the main job's (runs/demo/run, its best; run `pnpm demo` first) unless
+// --model DIR names a checkpoint or run directory. Options: --model DIR --port N (default 4173).
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { preview } from 'vite';
+
+const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const root = resolve(webDir, '..', '..');
+const { values } = parseArgs({ args: process.argv.slice(2).filter((a) => a !== '--'), options: { model: { type: 'string' }, port: { type: 'string', default: '4173' } } });
+
+/** A checkpoint directory, or a run directory's best (else latest) checkpoint. */
+function checkpointDir(path) {
+  if (existsSync(join(path, 'config.json'))) return path;
+  for (const pointer of ['best', 'latest']) {
+    if (existsSync(join(path, pointer))) return join(path, readFileSync(join(path, pointer), 'utf8').trim());
+  }
+  return undefined;
+}
+
+const dist = join(webDir, 'dist');
+if (!existsSync(join(dist, 'index.html'))) {
+  console.error('apps/web/dist is missing: run "pnpm build" (pnpm web does) first');
+  process.exit(1);
+}
+const source = checkpointDir(resolve(root, values.model ?? 'runs/demo/run'));
+let query = '';
+if (source) {
+  const target = join(dist, 'models', 'served');
+  mkdirSync(target, { recursive: true });
+  for (const file of ['config.json', 'model.safetensors', 'tokenizer.json']) {
+    if (!existsSync(join(source, file))) {
+      console.error(`${source} has no ${file}`);
+      process.exit(1);
+    }
+    copyFileSync(join(source, file), join(target, file));
+  }
+  query = `?model=models/served/&prompt=${encodeURIComponent('The Congress')}&max_new_tokens=64&temperature=0.8&seed=1&run=1`;
+  console.log(`serving ${source} as models/served/`);
+} else {
+  console.log('no checkpoint to serve (run "pnpm demo" for one, or pass --model DIR); the page can still load files you pick');
+}
+const server = await preview({ root: webDir, logLevel: 'warn', preview: { host: '127.0.0.1', port: Number(values.port), strictPort: false } });
+console.log(`open ${server.resolvedUrls.local[0]}${query}`);
+console.log('(WebGPU needs a browser that has it: Chrome/Edge 113+, or Chromium with --enable-unsafe-webgpu; Ctrl-C stops)');

@@ -1,0 +1,132 @@
+// The page in a real browser: Debian's Chromium, headless, driven by playwright-core, with a
+// software WebGPU adapter (SwiftShader, --enable-unsafe-webgpu). A tiny checkpoint is served next
+// to the built page; greedy generation in the browser must give the ids Node's cpu backend gives,
+// on WebGPU (the test fails if the page is on any other backend), and on wasm when the user picks
+// it because WebGPU is missing. Screenshots go to .test-results/web/.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { createConfig, TokenFormer } from '@tokenformer/model';
+import { saveCheckpoint } from '@tokenformer/model/node';
+import { BpeTrainer } from '@tokenformer/tokenizer';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { build, preview, type PreviewServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CHROMIUM = '/usr/bin/chromium';
+const webDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const shots = join(webDir, '..', '..', '.test-results', 'web');
+const FLAGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const PROMPT = 'the quick brown';
+const NEW_TOKENS = 12;
+
+let tmp: string;
+let server: PreviewServer;
+let baseUrl: string;
+let expected: number[];
+let expectedText: string;
+
+async function openPage(webgpu: boolean, query: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmp, 'profile-')), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: webgpu ? [...FLAGS, '--enable-unsafe-webgpu'] : FLAGS,
+  });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}${query}`);
+  return { context, page };
+}
+
+async function finished(page: Page): Promise<{ state: string; backend: string; ids: number[]; text: string }> {
+  await page.waitForSelector('#output[data-state="done"], #output[data-state="error"]', { timeout: 120_000 });
+  return page.evaluate(() => {
+    const o = document.getElementById('output')!;
+    return { state: o.dataset.state!, backend: o.dataset.backend!, ids: JSON.parse(o.dataset.ids ?? '[]') as number[], text: o.textContent ?? '' };
+  });
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('the web page in headless Chromium', () => {
+  beforeAll(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'tokenformer-web-'));
+    const outDir = join(tmp, 'dist');
+    await build({ root: webDir, logLevel: 'error', build: { outDir, emptyOutDir: true } });
+    // A tiny checkpoint with its own tokenizer, served beside the page.
+    await tf.setBackend('cpu');
+    const trainer = new BpeTrainer({ vocabSize: 300, specialTokens: ['<|endoftext|>'] });
+    trainer.feed('the quick brown fox jumps over the lazy dog, and the dog sleeps in the sun. '.repeat(30));
+    const tokenizer = trainer.train();
+    const model = new TokenFormer(createConfig({ vocabSize: 300, hiddenSize: 32, numLayers: 2, numAttentionHeads: 4, qkvSlotNum: 16, projSlotNum: 16, ffnSlotNum: 64, maxSeqLen: 64 }), { seed: 3 });
+    await saveCheckpoint(model, join(outDir, 'models', 'tiny'), { extraFiles: { 'tokenizer.json': tokenizer.toString() } });
+    const promptIds = tokenizer.encodeIds(PROMPT, { addSpecialTokens: false });
+    expected = await model.generate(promptIds, { maxNewTokens: NEW_TOKENS, temperature: 0, stop: [tokenizer.tokenToId('<|endoftext|>')!] });
+    expectedText = PROMPT + tokenizer.decode(expected);
+    model.dispose();
+    server = await preview({ root: webDir, logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port: 0 } });
+    baseUrl = server.resolvedUrls!.local[0]!;
+    mkdirSync(shots, { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const query = `?model=models/tiny/&prompt=${encodeURIComponent(PROMPT)}&max_new_tokens=${NEW_TOKENS}&temperature=0&run=1`;
+
+  it('generates on WebGPU the same greedy ids as Node\'s cpu backend, and shows them', async () => {
+    const { context, page } = await openPage(true, query);
+    try {
+      const r = await finished(page);
+      await page.screenshot({ path: join(shots, 'webgpu.png'), fullPage: true });
+      expect(r.state, r.text).toBe('done');
+      expect(r.backend).toBe('webgpu');
+      expect(r.ids).toEqual(expected);
+      expect(r.text).toBe(expectedText);
+      expect(await page.locator('#stats').textContent()).toMatch(/webgpu · \d+ tokens · [\d.]+ tokens\/s/);
+      expect(await page.locator('#link').inputValue()).toContain('max_new_tokens=12');
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+
+  it('without WebGPU says so, and runs on wasm only when the user picks it', async () => {
+    const { context, page } = await openPage(false, query);
+    try {
+      const r = await finished(page);
+      expect(r.state).toBe('error');
+      expect(r.backend).toBe('none');
+      expect(await page.locator('#notice').textContent()).toMatch(/no WebGPU|no GPU adapter/);
+      await page.screenshot({ path: join(shots, 'no-webgpu.png'), fullPage: true });
+      await page.click('#use-wasm');
+      await page.waitForURL(/backend=wasm/);
+      const w = await finished(page);
+      expect(w.state, w.text).toBe('done');
+      expect(w.backend).toBe('wasm');
+      expect(w.ids).toEqual(expected);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+
+  it('loads picked files (no URLs) and reports bad settings by name', async () => {
+    const { context, page } = await openPage(true, `?prompt=${encodeURIComponent(PROMPT)}&max_new_tokens=${NEW_TOKENS}&temperature=0`);
+    try {
+      await finished(page);
+      const dir = join(tmp, 'dist', 'models', 'tiny');
+      await page.setInputFiles('#files', ['config.json', 'model.safetensors', 'tokenizer.json'].map((f) => join(dir, f)));
+      await page.waitForFunction(() => !(document.getElementById('generate') as HTMLButtonElement).disabled, undefined, { timeout: 60_000 });
+      await page.click('#generate');
+      await page.waitForFunction(() => document.getElementById('output')!.dataset.ids !== '[]' && document.getElementById('output')!.dataset.state === 'done', undefined, { timeout: 120_000 });
+      const r = await finished(page);
+      expect(r.ids).toEqual(expected);
+      await page.goto(`${baseUrl}?model=models/tiny/&top_p=2`);
+      const bad = await finished(page);
+      expect(bad.state).toBe('error');
+      expect(bad.text).toMatch(/top_p=2 must be in \(0, 1\]/);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+});

@@ -1,0 +1,60 @@
+// Loading a checkpoint into the page: config.json, then model.safetensors one tensor at a time
+// (HTTP Range requests, or slices of a picked file), then tokenizer.json.
+import { blobSource, configFromJson, deserializeCheckpointFromSource, type ByteSource, type TokenFormer } from '@tokenformer/model';
+import { Tokenizer } from '@tokenformer/tokenizer';
+import { checkFitsDevice } from './backend.js';
+import { httpSource } from './httpSource.js';
+
+export interface Loaded {
+  model: TokenFormer;
+  tokenizer: Tokenizer;
+  name: string;
+}
+
+async function fetchText(url: string): Promise<string> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`GET ${url} failed: ${res.status} ${res.statusText}`);
+  return res.text();
+}
+
+async function build(config: string, weights: ByteSource, tokenizerJson: string, name: string): Promise<Loaded> {
+  const resolved = configFromJson(config);
+  checkFitsDevice(resolved.vocabSize * resolved.hiddenSize * 4, `its word embedding [${resolved.vocabSize}, ${resolved.hiddenSize}]`);
+  const tokenizer = Tokenizer.fromJSON(tokenizerJson);
+  if (tokenizer.vocabSize() > resolved.vocabSize) throw new Error(`the tokenizer has ${tokenizer.vocabSize()} ids, the model only ${resolved.vocabSize}: they do not belong together`);
+  const model = await deserializeCheckpointFromSource(config, weights);
+  return { model, tokenizer, name };
+}
+
+/** A checkpoint directory URL (relative to the page or absolute) and an optional tokenizer URL. */
+export async function loadFromUrls(modelUrl: string, tokenizerUrl: string | undefined, onProgress: (loaded: number, total: number) => void): Promise<Loaded> {
+  const base = new URL(modelUrl.endsWith('/') ? modelUrl : `${modelUrl}/`, location.href);
+  const config = await fetchText(new URL('config.json', base).href);
+  const tokenizerJson = await fetchText(tokenizerUrl ? new URL(tokenizerUrl, location.href).href : new URL('tokenizer.json', base).href);
+  const weights = await httpSource(new URL('model.safetensors', base).href, { onProgress });
+  return build(config, weights, tokenizerJson, base.pathname);
+}
+
+/** Files the user picked: config.json, model.safetensors and tokenizer.json, by name. */
+export async function loadFromFiles(files: FileList, onProgress: (loaded: number, total: number) => void): Promise<Loaded> {
+  const list = Array.from({ length: files.length }, (_, i) => files.item(i)!);
+  const byName = new Map(list.map((f) => [f.name, f]));
+  const need = (name: string) => {
+    const f = byName.get(name) ?? list.find((x) => name === 'model.safetensors' && x.name.endsWith('.safetensors'));
+    if (!f) throw new Error(`pick ${name} too (picked: ${list.map((x) => x.name).join(', ')})`);
+    return f;
+  };
+  const weightsFile = need('model.safetensors');
+  const source = blobSource(weightsFile);
+  let loaded = 0;
+  const counting: ByteSource = {
+    size: source.size,
+    read: async (offset, length) => {
+      const bytes = await source.read(offset, length);
+      loaded += length;
+      onProgress(Math.min(loaded, source.size), source.size);
+      return bytes;
+    },
+  };
+  return build(await need('config.json').text(), counting, await need('tokenizer.json').text(), weightsFile.name);
+}
