@@ -51,6 +51,7 @@ describe('tokenformer-eval', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/backend: cpu/);
     expect(r.stdout).toMatch(/\| hellaswag \| 1 \| acc_norm \|/);
+    expect(r.stdout).toMatch(/\| Model \| LAMBADA ppl↓ \| LAMBADA acc \| HellaSwag \| PIQA \| ARC-E \| ARC-C \| WinoGrande \| Avg \|\n\|---\|/);
     const results = JSON.parse(readFileSync(output, 'utf8'));
     expect(Object.keys(results.results)).toEqual(Object.keys(ROWS));
     expect(results.config).toMatchObject({ backend: 'cpu', max_length: 32, batch_size: 3, bootstrap_iters: 1000 });

@@ -2,7 +2,7 @@
 // directory, results in the harness's JSON shape and as a markdown table.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { TASKS, evaluate, parseJsonl, resultsTable, type EvaluationResults, type TaskData } from '@tokenformer/evaluator';
+import { TASKS, evaluate, paperTable, parseJsonl, resultsTable, type EvaluationResults, type TaskData } from '@tokenformer/evaluator';
 import { loadModel, type ModelOptions } from './load.js';
 import { progressBar, type Progress } from './progress.js';
 
@@ -53,7 +53,8 @@ export async function tasksCommand(o: TasksCommandOptions): Promise<{ results: E
     });
     bar?.stop();
     results.config = { ...results.config, model: 'tokenformer', checkpoint, tokenizer, backend: o.backend, max_length: lm.maxLength, batch_size: lm.batchSize, params: model.countParams() };
-    const table = resultsTable(results);
+    const row = paperTable(results, basename(checkpoint));
+    const table = row ? `${resultsTable(results)}\nIn the layout of the paper's Table 1 (accuracies in %, HellaSwag and ARC-C by acc_norm):\n\n${row}` : resultsTable(results);
     if (o.output) {
       writeAtomically(o.output, `${JSON.stringify(results, null, 2)}\n`);
       writeAtomically(o.output.replace(/\.json$/, '') + '.md', table);

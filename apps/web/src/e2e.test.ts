@@ -3,14 +3,15 @@
 // to the built page; greedy generation in the browser must give the ids Node's cpu backend gives,
 // on WebGPU (the test fails if the page is on any other backend), and on wasm when the user picks
 // it because WebGPU is missing. Screenshots go to .test-results/web/.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { createConfig, TokenFormer } from '@tokenformer/model';
-import { saveCheckpoint } from '@tokenformer/model/node';
-import { BpeTrainer } from '@tokenformer/tokenizer';
+import { exportOfficialToFile, importOfficialToDir, loadCheckpoint, saveCheckpoint } from '@tokenformer/model/node';
+import { NEOX_20B_TOKENIZER, npmAsset } from '@tokenformer/testing/text';
+import { BpeTrainer, Tokenizer } from '@tokenformer/tokenizer';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,6 +126,32 @@ describe.skipIf(!existsSync(CHROMIUM))('the web page in headless Chromium', () =
       const bad = await finished(page);
       expect(bad.state).toBe('error');
       expect(bad.text).toMatch(/top_p=2 must be in \(0, 1\]/);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+
+  it('an official pytorch_model.bin imported with the GPT-NeoX-20B tokenizer generates in the page as in Node', async () => {
+    // GPT-NeoX layout → tokenformer import (with 20B_tokenizer.json) → served beside the page.
+    const tokenizerJson = readFileSync(npmAsset(NEOX_20B_TOKENIZER), 'utf8');
+    const source = new TokenFormer(createConfig({ vocabSize: 50277, hiddenSize: 16, numLayers: 1, numAttentionHeads: 2, qkvSlotNum: 8, projSlotNum: 8, ffnSlotNum: 16, maxSeqLen: 32 }), { seed: 4 });
+    await exportOfficialToFile(source, join(tmp, 'official', 'pytorch_model.bin'));
+    source.dispose();
+    const dir = join(tmp, 'dist', 'models', 'neox');
+    await importOfficialToDir(join(tmp, 'official', 'pytorch_model.bin'), { num_attention_heads: 2, seq_length: 32 }, dir, { extraFiles: { 'tokenizer.json': tokenizerJson } });
+    const neox = Tokenizer.fromJSON(tokenizerJson);
+    const prompt = 'Hello, world! The café';
+    const model = await loadCheckpoint(dir);
+    const ids = await model.generate(neox.encodeIds(prompt, { addSpecialTokens: false }), { maxNewTokens: 8, temperature: 0, stop: [neox.tokenToId('<|endoftext|>')!] });
+    model.dispose();
+    const { context, page } = await openPage(true, `?model=models/neox/&prompt=${encodeURIComponent(prompt)}&max_new_tokens=8&temperature=0&run=1`);
+    try {
+      const r = await finished(page);
+      expect(r.state, r.text).toBe('done');
+      expect(r.backend).toBe('webgpu');
+      expect(r.ids).toEqual(ids);
+      expect(r.text).toBe(prompt + neox.decode(ids));
+      expect(await page.locator('#status').textContent()).toMatch(/vocabulary 50304/);
     } finally {
       await context.close();
     }

@@ -123,7 +123,33 @@ export async function evaluate(lm: LanguageModel, data: TaskData[], options: Eva
   return out;
 }
 
-/** A markdown table like the paper's Table 1: one row per task and metric, value ± stderr. */
+/**
+ * The paper's Table 1 columns (reference/tokenformer.md §5): LAMBADA perplexity, then accuracies in
+ * percent, HellaSwag and ARC-Challenge as acc_norm (the Mamba convention the paper follows), and
+ * their average over the columns present.
+ */
+const TABLE1: [label: string, task: string, metric: string][] = [
+  ['LAMBADA ppl↓', 'lambada_openai', 'perplexity'],
+  ['LAMBADA acc', 'lambada_openai', 'acc'],
+  ['HellaSwag', 'hellaswag', 'acc_norm'],
+  ['PIQA', 'piqa', 'acc'],
+  ['ARC-E', 'arc_easy', 'acc'],
+  ['ARC-C', 'arc_challenge', 'acc_norm'],
+  ['WinoGrande', 'winogrande', 'acc'],
+];
+
+/** One row in the layout of the paper's Table 1, for the tasks present (empty when none is). */
+export function paperTable(results: EvaluationResults, model = 'this model'): string {
+  const cols = TABLE1.filter(([, task, metric]) => typeof results.results[task]?.[`${metric},none`] === 'number');
+  if (cols.length === 0) return '';
+  const values = cols.map(([, task, metric]) => results.results[task]![`${metric},none`] as number);
+  const accs = cols.map(([, , metric], i) => (metric === 'perplexity' ? null : values[i]! * 100)).filter((v): v is number => v !== null);
+  const cells = cols.map(([, , metric], i) => (metric === 'perplexity' ? values[i]!.toFixed(2) : (values[i]! * 100).toFixed(1)));
+  const avg = accs.length > 0 ? (accs.reduce((a, b) => a + b, 0) / accs.length).toFixed(1) : '—';
+  return `| Model | ${cols.map(([label]) => label).join(' | ')} | Avg |\n|---|${cols.map(() => '---|').join('')}---|\n| ${model} | ${cells.join(' | ')} | ${avg} |\n`;
+}
+
+/** A markdown table: one row per task and metric, value ± stderr. */
 export function resultsTable(results: EvaluationResults): string {
   const lines = ['| task | version | metric | value | ± stderr |', '|---|---|---|---|---|'];
   for (const [task, metrics] of Object.entries(results.results)) {

@@ -1,7 +1,7 @@
 // @tokenformer/evaluator: lm-evaluation-harness-compatible evaluation of TokenFormer models.
 export { TokenFormerLM, type LanguageModel, type LoglikelihoodRequest, type LoglikelihoodResult, type GenerateRequest, type TokenFormerLMOptions, type TokenRequest } from './lm.js';
 export { rollingWindows, type TokenWindow } from './windows.js';
-export { evaluate, scoreTask, resultsTable, type EvaluateOptions, type EvaluationResults, type TaskData } from './evaluate.js';
+export { evaluate, scoreTask, resultsTable, paperTable, type EvaluateOptions, type EvaluationResults, type TaskData } from './evaluate.js';
 export { mean, meanStderr, sampleStddev, perplexity, weightedPerplexity, bitsPerByte, bootstrapStderr, type Weighted } from './metrics.js';
 export { PyRandom } from './pyRandom.js';
 export { parseJsonl, type Row } from './jsonl.js';

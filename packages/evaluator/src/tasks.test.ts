@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fixturePath } from '@tokenformer/testing';
 import { describe, expect, it } from 'vitest';
 import {
-  PyRandom, TASKS, TaskDataError, bootstrapStderr, codePointLength, evaluate, hellaswagPreprocess, meanStderr, parseJsonl, perplexity,
+  PyRandom, TASKS, TaskDataError, bootstrapStderr, paperTable, codePointLength, evaluate, hellaswagPreprocess, meanStderr, parseJsonl, perplexity,
   pyCapitalize, resultsTable, rollingWindows, wikitextDetokenize, type LanguageModel, type LoglikelihoodRequest,
 } from './index.js';
 
@@ -130,6 +130,8 @@ describe('task scoring with known log-probabilities', () => {
     expect(out.results.arc_easy!['acc_norm,none']).toBe(1);
     expect(out.results.piqa!['acc,none']).toBe(1);
     expect(resultsTable(out)).toMatch(/\| arc_easy \| 1 \| acc_norm \| 1\.0000 \| 0\.0000 \|/);
+    // Table 1 layout: accuracies in percent, ARC-E by acc (50.0), PIQA (100.0), their average
+    expect(paperTable(out, 'tiny')).toBe('| Model | PIQA | ARC-E | Avg |\n|---|---|---|---|\n| tiny | 100.0 | 50.0 | 75.0 |\n');
   });
 
   it('WikiText: detokenised text scored, words and bytes counted on the raw page', async () => {
