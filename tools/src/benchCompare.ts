@@ -1,0 +1,129 @@
+// `pnpm bench:compare`: this project against PyTorch on the same CPU, one command, back to back
+// (the machine drifts: compare only figures taken together). The bench config (vocab 4096, d 256,
+// 4 layers, 256/1024 tokens, seq 256, batch 8), the full training step (forward, loss, backward,
+// clipping, AdamW) and KV-cache generation (batch 1, 16-token prompt, greedy). Ours on wasm;
+// PyTorch from tools/reference/bench_torch.py with Debian's OpenBLAS when installed
+// (libopenblas0-pthread; OPENBLAS_NUM_THREADS=1, torch threads = 2), the BLAS it loaded printed.
+// Also: the 2-D matMul peak of the wasm backend, model FLOPs utilisation (the paper's count:
+// 6N + 12·L·d·T per trained token), and a per-kernel profile of one training step.
+// Options: --steps=N (default 3) --gen-tokens=N (64) --json=FILE
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { countParams, preset, TokenFormer } from '@tokenformer/model';
+import { TrainStep } from '@tokenformer/trainer';
+import { startBackend, tf } from './backend.js';
+
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const steps = Number(args.steps ?? 3);
+const genTokens = Number(args['gen-tokens'] ?? 64);
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const config = preset('bench');
+const batch = 8;
+const seq = 256;
+const L = config.numLayers;
+const d = config.hiddenSize;
+const flopsPerToken = 6 * countParams(config) + 12 * L * d * seq;
+
+function randomIds(rows: number, cols: number): Int32Array {
+  let s = 7;
+  return Int32Array.from({ length: rows * cols }, () => (s = (s * 1103515245 + 12345) >>> 0) % config.vocabSize);
+}
+
+/** The best GFLOP/s of plain 2-D matMuls on the active backend (the shapes a Pattention uses, and a square one). */
+async function matMulPeak(): Promise<{ gflops: number; shape: string }[]> {
+  const out: { gflops: number; shape: string }[] = [];
+  for (const [m, k, n] of [[2048, 256, 1024], [2048, 1024, 256], [1024, 1024, 1024]] as const) {
+    const a = tf.randomNormal([m, k]);
+    const b = tf.randomNormal([k, n]);
+    await tf.matMul(a, b).data();
+    const reps = 5;
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) {
+      const c = tf.matMul(a, b);
+      await c.data();
+      c.dispose();
+    }
+    const sec = (performance.now() - t0) / 1000 / reps;
+    out.push({ gflops: (2 * m * k * n) / sec / 1e9, shape: `[${m},${k}]x[${k},${n}]` });
+    tf.dispose([a, b]);
+  }
+  return out;
+}
+
+async function ours() {
+  const model = new TokenFormer(config, { seed: 1 });
+  const step = new TrainStep(model);
+  const data = { data: randomIds(batch, seq + 1), shape: [batch, seq + 1] as [number, number] };
+  await step.run([data], 1e-3); // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    await step.run([data], 1e-3);
+    times.push((performance.now() - t0) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  const trainTokensPerSec = (batch * seq) / times[Math.floor(times.length / 2)]!;
+  // per-kernel profile of one bare forward + backward (the optimizer's kernels are small)
+  const ids = tf.tensor2d(data.data, data.shape, 'int32');
+  const profile = await tf.profile(async () => {
+    const { value, grads } = tf.variableGrads(() => model.loss(ids) as tf.Scalar, model.trainableVariables());
+    await value.data();
+    tf.dispose([value, ...Object.values(grads)]);
+  });
+  ids.dispose();
+  const byKernel = new Map<string, number>();
+  for (const k of profile.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0));
+  const total = [...byKernel.values()].reduce((a, b) => a + b, 0);
+  const top = [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([name, ms]) => ({ name, ms, share: ms / total }));
+
+  const prompt = Array.from(randomIds(1, 16));
+  await model.generate(prompt, { maxNewTokens: 4, temperature: 0 });
+  let first = 0;
+  let count = 0;
+  await model.generate(prompt, { maxNewTokens: genTokens, temperature: 0, onToken: () => void (count++ === 0 && (first = performance.now())) });
+  const generateTokensPerSec = (count - 1) / ((performance.now() - first) / 1000);
+  step.dispose();
+  model.dispose();
+  return { trainTokensPerSec, generateTokensPerSec, profile: { totalMs: total, top } };
+}
+
+function pytorch(): { trainTokensPerSec: number; generateTokensPerSec: number; blas: string[]; threads: number; torch: string } {
+  const spec = { vocab: config.vocabSize, d, layers: L, heads: config.numAttentionHeads, qkv: 256, proj: 256, ffn: 1024, seq, batch, steps, gen_prompt: 16, gen_tokens: genTokens, threads: 2 };
+  const out = execFileSync('/usr/bin/python3', [join(ROOT, 'tools', 'reference', 'bench_torch.py'), JSON.stringify(spec)], {
+    encoding: 'utf8',
+    env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '2' },
+  });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+async function main(): Promise<void> {
+  const backend = await startBackend('wasm');
+  console.log(`bench config: ${(countParams(config) / 1e6).toFixed(2)}M parameters, ${(flopsPerToken / 1e6).toFixed(1)} MFLOP per trained token, batch ${batch} x seq ${seq}`);
+  const peak = await matMulPeak();
+  const best = Math.max(...peak.map((p) => p.gflops));
+  for (const p of peak) console.log(`[${backend}] 2-D matMul ${p.shape}: ${p.gflops.toFixed(1)} GFLOP/s`);
+  const o = await ours();
+  const achieved = (o.trainTokensPerSec * flopsPerToken) / 1e9;
+  console.log(`[${backend}] training: ${o.trainTokensPerSec.toFixed(0)} tokens/s = ${achieved.toFixed(1)} GFLOP/s; MFU ${(100 * achieved / best).toFixed(0)}% of the ${best.toFixed(1)} GFLOP/s matMul peak`);
+  console.log(`[${backend}] generation (KV cache, batch 1): ${o.generateTokensPerSec.toFixed(1)} tokens/s`);
+  console.log(`[${backend}] profile of one forward + backward (${o.profile.totalMs.toFixed(0)} ms of kernels):`);
+  for (const k of o.profile.top) console.log(`  ${k.name.padEnd(24)} ${k.ms.toFixed(0).padStart(6)} ms  ${(100 * k.share).toFixed(1)}%`);
+  let t: ReturnType<typeof pytorch> | undefined;
+  try {
+    t = pytorch();
+  } catch (e) {
+    console.log(`PyTorch: unavailable (${(e as Error).message.split('\n')[0]}); install Debian's python3-torch (and libopenblas0-pthread)`);
+  }
+  if (t) {
+    console.log(`[pytorch ${t.torch}, ${t.threads} threads, BLAS ${t.blas.map((b) => b.split('/').pop()).join(', ') || 'none found'}] training: ${t.trainTokensPerSec.toFixed(0)} tokens/s (${((t.trainTokensPerSec * flopsPerToken) / 1e9).toFixed(1)} GFLOP/s); generation: ${t.generateTokensPerSec.toFixed(1)} tokens/s`);
+    console.log(`training tokens/s ratio (ours/PyTorch): ${(o.trainTokensPerSec / t.trainTokensPerSec).toFixed(2)}`);
+    console.log(`generation tokens/s ratio (ours/PyTorch): ${(o.generateTokensPerSec / t.generateTokensPerSec).toFixed(2)}`);
+  }
+  if (args.json) writeFileSync(args.json, JSON.stringify({ backend, peak, ours: o, achievedGflops: achieved, mfu: achieved / best, pytorch: t ?? null }, null, 2));
+}
+
+await main();
