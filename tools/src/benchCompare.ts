@@ -6,7 +6,7 @@
 // (libopenblas0-pthread; OPENBLAS_NUM_THREADS=1, torch threads = 2), the BLAS it loaded printed.
 // Also: the 2-D matMul peak of the wasm backend, model FLOPs utilisation (the paper's count:
 // 6N + 12·L·d·T per trained token), and a per-kernel profile of one training step.
-// Options: --steps=N (default 3) --gen-tokens=N (64) --json=FILE
+// Options: --steps=N (default 3) --gen-tokens=N (64) --threads=N (wasm threads, default 2) --json=FILE
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -14,11 +14,13 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { countParams, preset, TokenFormer } from '@tokenformer/model';
 import { TrainStep } from '@tokenformer/trainer';
-import { startBackend, tf } from './backend.js';
+import { startBackend } from '@tokenformer/trainer-app/backend';
+import * as tf from '@tensorflow/tfjs';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const steps = Number(args.steps ?? 3);
 const genTokens = Number(args['gen-tokens'] ?? 64);
+const threads = Number(args.threads ?? 2);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const config = preset('bench');
@@ -101,7 +103,8 @@ function pytorch(): { trainTokensPerSec: number; generateTokensPerSec: number; b
 }
 
 async function main(): Promise<void> {
-  const backend = await startBackend('wasm');
+  await startBackend('wasm', { threads });
+  const backend = `wasm, ${threads} thread${threads > 1 ? 's' : ''}`;
   console.log(`bench config: ${(countParams(config) / 1e6).toFixed(2)}M parameters, ${(flopsPerToken / 1e6).toFixed(1)} MFLOP per trained token, batch ${batch} x seq ${seq}`);
   const peak = await matMulPeak();
   const best = Math.max(...peak.map((p) => p.gflops));

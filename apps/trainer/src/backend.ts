@@ -6,6 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { enableWasmThreads, wasmThreadsStarted } from './wasmThreads.js';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'webgpu', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
@@ -74,8 +75,13 @@ async function activate(name: string): Promise<void> {
   if (!ok || tf.getBackend() !== name) throw new BackendError(`backend ${name} did not start (tfjs is on ${tf.getBackend()})`);
 }
 
+export interface BackendOptions {
+  /** wasm threads (2 or more: the threaded build, see wasmThreads.ts; 1 = the single-threaded build). */
+  threads?: number;
+}
+
 /** Start the chosen backend; returns the name tfjs reports. */
-export async function startBackend(choice: BackendChoice): Promise<string> {
+export async function startBackend(choice: BackendChoice, options: BackendOptions = {}): Promise<string> {
   if (!BACKENDS.includes(choice)) throw new BackendError(`--backend ${JSON.stringify(choice)}: choose one of ${BACKENDS.join(', ')}`);
   if (choice === 'auto' || choice === 'tensorflow') {
     const why = await tryTensorflow();
@@ -86,8 +92,17 @@ export async function startBackend(choice: BackendChoice): Promise<string> {
     if (choice === 'tensorflow') throw new BackendError(`backend tensorflow is unavailable: ${why}`);
     choice = 'wasm';
   }
-  if (choice === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+  const threads = options.threads ?? 1;
+  if (threads > 1 && choice !== 'wasm') throw new BackendError(`--threads ${threads} is for the wasm backend, not ${choice}`);
+  if (choice === 'wasm') {
+    await import('@tensorflow/tfjs-backend-wasm');
+    if (threads > 1) enableWasmThreads(threads);
+  }
   if (choice === 'webgpu') await webgpuInNode();
   await activate(choice);
+  if (choice === 'wasm' && threads > 1) {
+    const running = wasmThreadsStarted();
+    if (running !== threads) throw new BackendError(`wasm started ${running} threads, not the ${threads} asked for`);
+  }
   return tf.getBackend();
 }

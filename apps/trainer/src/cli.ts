@@ -42,6 +42,8 @@ run "tokenformer <command> --help" for its options`,
   --config FILE      settings (JSON or YAML); --key=value overrides any of them, --model.hiddenSize=64 a
                      model field; an unknown key is an error
   --backend B        ${BACKENDS.join(' | ')} (default auto)
+  --threads N        wasm threads (default 1; 2 uses both cores of a 2-core machine: the threaded
+                     wasm build, started as apps/trainer/src/wasmThreads.ts describes)
 
 settings and defaults:
 ${Object.entries(DEFAULT_TRAIN_CONFIG)
@@ -52,7 +54,8 @@ ${Object.entries(DEFAULT_TRAIN_CONFIG)
   The main job: the State of the Union corpus, a byte-level BPE trained on it (--vocab, 4096), a
   small TokenFormer trained on it, a sample, and DIR/run/report.md (DIR: runs/demo). Running it
   again reuses the prepared data and resumes training. --key=value overrides training settings.
-  --backend B        ${BACKENDS.join(' | ')} (default auto)`,
+  --backend B        ${BACKENDS.join(' | ')} (default auto)
+  --threads N        wasm threads (default 1)`,
   generate: `tokenformer generate --checkpoint DIR [options]
 
   --checkpoint DIR   a checkpoint directory, or a run directory (its latest checkpoint)
@@ -190,18 +193,18 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'train') {
-    const { values, overrides } = settingArgs(rest, ['data', 'out', 'config', 'backend']);
+    const { values, overrides } = settingArgs(rest, ['data', 'out', 'config', 'backend', 'threads']);
     if (values.data === undefined || values.out === undefined) throw new UsageError(`train needs --data DIR and --out RUNDIR\n\n${HELP.train}`);
     const settings = loadTrainConfig(values.config, overrides);
-    const active = await startBackend((values.backend ?? 'auto') as BackendChoice);
+    const active = await startBackend((values.backend ?? 'auto') as BackendChoice, { threads: num('threads', values.threads, 1) });
     const summary = await trainCommand({ data: values.data, out: values.out, config: settings, backend: active });
     console.log(JSON.stringify(summary, null, 2));
     return;
   }
   if (command === 'demo') {
-    const { values, overrides } = settingArgs(rest, ['out', 'vocab', 'backend']);
+    const { values, overrides } = settingArgs(rest, ['out', 'vocab', 'backend', 'threads']);
     const config = loadTrainConfig(undefined, overrides, DEMO_CONFIG);
-    const active = await startBackend((values.backend ?? 'auto') as BackendChoice);
+    const active = await startBackend((values.backend ?? 'auto') as BackendChoice, { threads: num('threads', values.threads, 1) });
     const started = Date.now();
     const s = await demo({ out: values.out ?? 'runs/demo', vocabSize: num('vocab', values.vocab, 4096), backend: active, config });
     const minutes = ((Date.now() - started) / 60000).toFixed(1);

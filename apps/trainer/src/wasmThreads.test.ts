@@ -1,0 +1,64 @@
+// wasm threads in Node start reliably: 100 fresh processes (the backend starts once per process)
+// each start the threaded build with 2 threads, compute the same matMul as the single-threaded
+// build, and exit on their own (no worker holds the process open).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const app = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(app, 'dist', 'backend.js');
+// inside the app's node_modules, so the child resolves @tensorflow/* as the app does
+const dir = mkdtempSync(join(app, 'node_modules', '.wasm-threads-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// The child: start wasm with N threads, one matMul, print what happened, and end by itself.
+const child = join(dir, 'child.mjs');
+writeFileSync(child, `
+import { startBackend } from ${JSON.stringify(pathToFileURL(dist).href)};
+import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+await startBackend('wasm', { threads: Number(process.argv[2]) });
+const a = tf.randomNormal([256, 256], 0, 1, 'float32', 1);
+const b = tf.randomNormal([256, 256], 0, 1, 'float32', 2);
+const c = await tf.matMul(a, b).data();
+console.log(JSON.stringify({ threads: getThreadsCount(), checksum: c.reduce((x, y) => x + y, 0), first: c[0] }));
+`);
+
+function start(threads: number): Promise<{ code: number | null; out: string; ms: number }> {
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    const p = spawn(process.execPath, [child, String(threads)], { cwd: app });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (out += d));
+    const timer = setTimeout(() => p.kill('SIGKILL'), 20_000);
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, ms: Date.now() - t0 });
+    });
+  });
+}
+
+describe('wasm threads in Node', () => {
+  it('start 100 times out of 100 with 2 threads, match the single-threaded build, and exit by themselves', async () => {
+    const single = await start(1);
+    expect(single.code, single.out).toBe(0);
+    const reference = JSON.parse(single.out.trim().split('\n').pop()!);
+    expect(reference.threads).toBe(1);
+    const runs: { code: number | null; out: string; ms: number }[] = [];
+    const queue = Array.from({ length: 100 }, (_, i) => i);
+    await Promise.all(Array.from({ length: 3 }, async () => {
+      while (queue.shift() !== undefined) runs.push(await start(2));
+    }));
+    const failures = runs.filter((r) => r.code !== 0);
+    expect(failures.map((f) => f.out.slice(-300)), `${failures.length} of 100 starts failed`).toEqual([]);
+    for (const r of runs) {
+      const got = JSON.parse(r.out.trim().split('\n').pop()!);
+      expect(got).toEqual({ ...reference, threads: 2 });
+    }
+    const times = runs.map((r) => r.ms).sort((a, b) => a - b);
+    console.info(`wasm threads: 100/100 starts; process time median ${times[50]} ms, max ${times[99]} ms`);
+  }, 600_000);
+});
