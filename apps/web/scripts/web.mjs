@@ -28,15 +28,15 @@ if (!existsSync(join(dist, 'index.html'))) {
 const source = checkpointDir(resolve(root, values.model ?? 'runs/demo/run'));
 let query = '';
 if (source) {
+  const files = ['config.json', 'model.safetensors', 'tokenizer.json'];
+  const missing = files.filter((file) => !existsSync(join(source, file)));
+  if (missing.length > 0) {
+    console.error(`${source} has no ${missing.join(', ')} (the page needs all three)`);
+    process.exit(1);
+  }
   const target = join(dist, 'models', 'served');
   mkdirSync(target, { recursive: true });
-  for (const file of ['config.json', 'model.safetensors', 'tokenizer.json']) {
-    if (!existsSync(join(source, file))) {
-      console.error(`${source} has no ${file}`);
-      process.exit(1);
-    }
-    copyFileSync(join(source, file), join(target, file));
-  }
+  for (const file of files) copyFileSync(join(source, file), join(target, file));
   query = `?model=models/served/&prompt=${encodeURIComponent('The Congress')}&max_new_tokens=64&temperature=0.8&seed=1&run=1`;
   console.log(`serving ${source} as models/served/`);
 } else {
