@@ -7,11 +7,11 @@
 //  3. the three Pattention normalisations at equal steps (400, the 64/256 model);
 //  4. pruning the scratch model to 80 ... 20% of its parameter tokens.
 // Compute is the paper's count per trained token, 6N + 12·L·d·T, summed over the steps.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBackend } from './backend.js';
 import { growCommand } from './grow.js';
-import { PREPARE_FILE, prepare } from './prepare.js';
+import { PREPARE_FILE, prepare, readPrepared } from './prepare.js';
 import { pruneCommand } from './prune.js';
 import { readMetrics, svgChart } from './report.js';
 import { trainCommand } from './train.js';
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   mkdirSync(results, { recursive: true });
   const data = join(work, 'data');
   if (!existsSync(join(data, PREPARE_FILE))) await prepare({ corpus: ['sotu'], out: data, vocabSize: 4096, validFraction: 0.02, seed: 1234, field: 'text', log: (l) => console.error(l) });
-  const entropy = JSON.parse(readFileSync(join(data, PREPARE_FILE), 'utf8')).unigramEntropy as number;
+  const entropy = readPrepared(data).unigramEntropy;
   const out: Record<string, unknown> = { unigramEntropy: entropy, stageSteps, settings: { ...base, model: undefined } };
 
   // 1. scratch at the final size

@@ -3,14 +3,14 @@
 // harness's rolling windows), and a LAMBADA-style cloze task built from the same text (the last word
 // of a passage, scored as lambada_openai scores it). The cloze rows are written in lambada_openai's
 // format so `tokenformer-eval --tasks lambada_openai --data-dir <eval dir>` scores them again.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IndexedDataset } from '@tokenformer/data/node';
 import { TokenFormerLM, buildCloze, evaluate, lambadaOpenai, parseJsonl, resultsTable, tokenPerplexity, type EvaluationResults, type PerplexityReport } from '@tokenformer/evaluator';
 import { loadCheckpoint } from '@tokenformer/model/node';
 import { loadTokenizer } from '@tokenformer/tokenizer/node';
 import { resolveCheckpoint } from './checkpointPath.js';
-import { PREPARE_FILE, type PrepareReport } from './prepare.js';
+import { readPrepared } from './prepare.js';
 
 export interface HeldOutOptions {
   /** A run directory (its best checkpoint) or a checkpoint directory. */
@@ -33,7 +33,7 @@ export interface HeldOutEvaluation {
 
 export async function evaluateHeldOut(o: HeldOutOptions): Promise<HeldOutEvaluation> {
   const started = Date.now();
-  const prepared = JSON.parse(readFileSync(join(o.data, PREPARE_FILE), 'utf8')) as PrepareReport;
+  const prepared = readPrepared(o.data);
   if (!prepared.valid) throw new Error(`${o.data} has no validation split to evaluate on`);
   const checkpoint = resolveCheckpoint(o.checkpoint, 'best');
   const tokenizer = loadTokenizer(join(checkpoint, 'tokenizer.json'));

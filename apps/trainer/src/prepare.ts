@@ -1,6 +1,6 @@
 // `tokenformer prepare`: corpus -> tokenizer (trained here, or loaded) -> indexed datasets, plus
 // prepare.json (sizes, the tokenizer's vocabulary, the unigram entropy of the training split).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { IndexedDataset, newStats, preprocess, readCorpus, readSotu, type Document, type ReadStats } from '@tokenformer/data/node';
 import { BpeTrainer, type Tokenizer } from '@tokenformer/tokenizer';
@@ -35,6 +35,13 @@ export interface PrepareReport {
 }
 
 export const PREPARE_FILE = 'prepare.json';
+
+/** The report `prepare` wrote in `dir`; an error that says to run prepare when there is none. */
+export function readPrepared(dir: string): PrepareReport {
+  const file = join(dir, PREPARE_FILE);
+  if (!existsSync(file)) throw new Error(`${dir} is not a prepared data directory (no ${PREPARE_FILE}): run "tokenformer prepare" first`);
+  return JSON.parse(readFileSync(file, 'utf8')) as PrepareReport;
+}
 
 /** The corpus's documents: the embedded one for "sotu", else the files, malformed lines counted in `stats`. */
 function documents(corpus: string[], field: string, stats?: ReadStats): AsyncIterable<Document> {

@@ -11,7 +11,7 @@ import { TokenFormer } from '@tokenformer/model';
 import { loadCheckpoint, saveCheckpoint } from '@tokenformer/model/node';
 import { validationLoss, type TokenBatch } from '@tokenformer/trainer';
 import { resolveCheckpoint } from './generate.js';
-import { PREPARE_FILE, type PrepareReport } from './prepare.js';
+import { readPrepared } from './prepare.js';
 
 export interface PruneCommandOptions extends PruneOptions {
   checkpoint: string;
@@ -41,7 +41,7 @@ export async function pruneCommand(o: PruneCommandOptions): Promise<PruneCommand
   let calibration: TokenBatch[] = [];
   try {
     resolvePrune(source.config, o); // a bad request fails before the calibration passes
-    const prep = JSON.parse(readFileSync(join(o.data, PREPARE_FILE), 'utf8')) as PrepareReport;
+    const prep = readPrepared(o.data);
     const ds = IndexedDataset.open(join(o.data, (prep.valid ?? prep.train).prefix));
     try {
       const seqLength = o.seqLength ?? Math.min(64, source.config.maxSeqLen - 1);

@@ -1,13 +1,13 @@
 // `tokenformer train`: a prepared data directory + a config -> a run directory (resumed when it
 // has a checkpoint), with a progress line (a TTY) or plain log lines, metrics.jsonl and report.md.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configFromJson, createConfig, preset, type PresetName, type TokenFormer, type TokenFormerConfig } from '@tokenformer/model';
 import { resolveCheckpoint } from './generate.js';
 import { growModel } from './grow.js';
 import { Tokenizer } from '@tokenformer/tokenizer';
 import { runTraining } from '@tokenformer/trainer/node';
-import { PREPARE_FILE, type PrepareReport } from './prepare.js';
+import { readPrepared } from './prepare.js';
 import { type ReportSummary, writeReport } from './report.js';
 import type { TrainConfig } from './trainConfig.js';
 
@@ -43,9 +43,7 @@ function eta(seconds: number): string {
 }
 
 export async function trainCommand(o: TrainCommandOptions): Promise<TrainSummary> {
-  const prepFile = join(o.data, PREPARE_FILE);
-  if (!existsSync(prepFile)) throw new Error(`${o.data} is not a prepared data directory (no ${PREPARE_FILE}): run "tokenformer prepare" first`);
-  const prep = JSON.parse(readFileSync(prepFile, 'utf8')) as PrepareReport;
+  const prep = readPrepared(o.data);
   const tokenizerJson = readFileSync(join(o.data, prep.tokenizer), 'utf8');
   const tokenizer = Tokenizer.fromJSON(tokenizerJson);
   // --initFrom (a checkpoint or run directory, e.g. a grown one): the model is the checkpoint's.
