@@ -5,7 +5,7 @@ import { IndexedDataset } from '@tokenformer/data/node';
 import { textPerplexity, tokenPerplexity, type PerplexityReport } from '@tokenformer/evaluator';
 import { loadModel, type ModelOptions } from './load.js';
 import { progressBar } from './progress.js';
-import { writeAtomically } from './tasksCommand.js';
+import { writeFileAtomically } from '@tokenformer/trainer-app/atomicFile';
 
 export interface PerplexityCommandOptions extends ModelOptions {
   text?: string[];
@@ -53,7 +53,7 @@ export async function perplexityCommand(o: PerplexityCommandOptions): Promise<Pe
       bar.stop();
     }
     const out = { ...report, checkpoint, source: o.text ? o.text.join(', ') : o.dataset! };
-    if (o.output) writeAtomically(o.output, `${JSON.stringify(out, null, 2)}\n`);
+    if (o.output) writeFileAtomically(o.output, `${JSON.stringify(out, null, 2)}\n`);
     return out;
   } finally {
     model.dispose();

@@ -1,8 +1,9 @@
 // `tokenformer-eval --tasks ...`: zero-shot tasks on standard-format JSONL files from a data
 // directory, results in the harness's JSON shape and as a markdown table.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { TASKS, evaluate, paperTable, parseJsonl, resultsTable, type EvaluationResults, type TaskData } from '@tokenformer/evaluator';
+import { writeFileAtomically } from '@tokenformer/trainer-app/atomicFile';
 import { loadModel, type ModelOptions } from './load.js';
 import { progressBar, type Progress } from './progress.js';
 
@@ -24,13 +25,6 @@ export function readTaskData(names: string[], dataDir: string): TaskData[] {
     if (!existsSync(file)) throw new Error(`${file} is missing: task ${name} reads ${task.file} (rows with ${task.fields.join(', ')}; from ${task.source})`);
     return { task, rows: parseJsonl(readFileSync(file, 'utf8'), file) };
   });
-}
-
-export function writeAtomically(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
 }
 
 export async function tasksCommand(o: TasksCommandOptions): Promise<{ results: EvaluationResults; table: string }> {
@@ -56,8 +50,8 @@ export async function tasksCommand(o: TasksCommandOptions): Promise<{ results: E
     const row = paperTable(results, basename(checkpoint));
     const table = row ? `${resultsTable(results)}\nIn the layout of the paper's Table 1 (accuracies in %, HellaSwag and ARC-C by acc_norm):\n\n${row}` : resultsTable(results);
     if (o.output) {
-      writeAtomically(o.output, `${JSON.stringify(results, null, 2)}\n`);
-      writeAtomically(o.output.replace(/\.json$/, '') + '.md', table);
+      writeFileAtomically(o.output, `${JSON.stringify(results, null, 2)}\n`);
+      writeFileAtomically(o.output.replace(/\.json$/, '') + '.md', table);
     }
     return { results, table };
   } finally {

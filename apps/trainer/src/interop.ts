@@ -5,8 +5,8 @@ import { basename, dirname, join } from 'node:path';
 import { countParams, type TokenFormerConfig } from '@tokenformer/model';
 import { exportOfficialToFile, importOfficialToDir, loadCheckpoint } from '@tokenformer/model/node';
 import { loadTokenizer } from '@tokenformer/tokenizer/node';
-import { rename, writeFile } from 'node:fs/promises';
 import { Document, parse, type YAMLSeq } from 'yaml';
+import { writeFileAtomically } from './atomicFile.js';
 import { resolveCheckpoint } from './generate.js';
 
 const TOKENIZER_FILE = 'tokenizer.json';
@@ -93,15 +93,9 @@ export async function exportCommand(o: ExportCommandOptions): Promise<ExportComm
     const header = `# GPT-NeoX arguments of ${dir} (written by tokenformer export); merge into a TokenFormer train/eval yml.\n`;
     const doc = new Document(neoxArgs);
     (doc.get('attention_config', true) as YAMLSeq).flow = true; // [[["tokenformer"], L]] as GPT-NeoX writes it
-    await writeTextAtomically(configOut, header + doc.toString());
+    writeFileAtomically(configOut, header + doc.toString());
     return { checkpoint: dir, out: o.out, configOut, neoxArgs, params: model.countParams(), seconds: (Date.now() - started) / 1000 };
   } finally {
     model.dispose();
   }
-}
-
-async function writeTextAtomically(file: string, text: string): Promise<void> {
-  const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
-  await writeFile(tmp, text);
-  await rename(tmp, file);
 }

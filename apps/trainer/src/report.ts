@@ -1,7 +1,8 @@
 // The run report: report.md beside metrics.jsonl, with loss / validation-loss and learning-rate
 // curves drawn as SVG (no plotting dependency: polylines on a scaled grid).
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomically } from './atomicFile.js';
 
 interface Point {
   x: number;
@@ -54,11 +55,6 @@ export function svgChart(title: string, series: { name: string; color: string; p
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif"><text x="${W / 2}" y="14" text-anchor="middle" font-size="13">${title}</text>${grid}${legend}${lines}<text x="${W / 2}" y="${H - 8}" text-anchor="middle" font-size="11">step</text><text x="14" y="${H / 2}" font-size="11" transform="rotate(-90 14 ${H / 2})" text-anchor="middle">${yLabel}</text><text x="${m.l}" y="${H - m.b + 14}" font-size="10">${x0}</text><text x="${W - m.r}" y="${H - m.b + 14}" font-size="10" text-anchor="end">${x1}</text></svg>`;
 }
 
-function atomicWrite(file: string, text: string): void {
-  writeFileSync(`${file}.tmp`, text);
-  renameSync(`${file}.tmp`, file);
-}
-
 /** The records of a run's metrics.jsonl (steps, validations, checkpoints, growth), in order. */
 export function readMetrics(runDir: string): Record<string, number | string | boolean>[] {
   return readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')
@@ -79,7 +75,7 @@ export function writeReport(runDir: string, info: ReportInfo): ReportSummary {
     ema = ema === null ? (r.loss as number) : 0.9 * ema + 0.1 * (r.loss as number);
     smooth.push({ x: r.step as number, y: ema });
   }
-  atomicWrite(
+  writeFileAtomically(
     join(runDir, 'loss.svg'),
     svgChart('loss (nats/token)', [
       { name: 'training (EMA 0.9)', color: '#1f77b4', points: smooth },
@@ -89,7 +85,7 @@ export function writeReport(runDir: string, info: ReportInfo): ReportSummary {
         : []),
     ], 'nats/token'),
   );
-  atomicWrite(join(runDir, 'lr.svg'), svgChart('learning rate', [{ name: 'lr', color: '#2ca02c', points: steps.map((r) => ({ x: r.step as number, y: r.lr as number })) }], 'lr'));
+  writeFileAtomically(join(runDir, 'lr.svg'), svgChart('learning rate', [{ name: 'lr', color: '#2ca02c', points: steps.map((r) => ({ x: r.step as number, y: r.lr as number })) }], 'lr'));
   const tps = steps.map((r) => r.tokensPerSec as number).filter(Number.isFinite);
   const tokensPerSec = tps.length ? tps.slice(Math.min(3, tps.length - 1)).reduce((a, b) => a + b, 0) / Math.max(1, tps.length - Math.min(3, tps.length - 1)) : 0;
   const first = vals.length ? (vals[0]!.loss as number) : null;
@@ -120,6 +116,6 @@ ${JSON.stringify(info.config, null, 2)}
 \`\`\`
 `;
   const reportPath = join(runDir, 'report.md');
-  atomicWrite(reportPath, md);
+  writeFileAtomically(reportPath, md);
   return { steps: steps.length, tokensPerSec, firstValidationLoss: first, lastValidationLoss: last, unigramEntropy: h, reportPath };
 }
