@@ -1,5 +1,6 @@
 // Runs tasks on a model and aggregates as the harness does; results in the harness's JSON shape
 // (`results[task]["acc,none"]`, `"acc_stderr,none"`, versions, n-shot, higher_is_better, n-samples).
+import { argmax } from '@tokenformer/model';
 import { EvaluatorError } from './errors.js';
 import type { Row } from './jsonl.js';
 import type { LanguageModel, LoglikelihoodRequest } from './lm.js';
@@ -79,20 +80,13 @@ export async function scoreTask(lm: LanguageModel, task: Task, docs: TaskDoc[], 
     } else if (d.kind === 'multiple_choice') {
       const lls = results.slice(at, at + d.requests.length).map((r) => r.logprob);
       at += d.requests.length;
-      const pred = argmaxFirst(lls);
-      const predNorm = argmaxFirst(lls.map((ll, i) => ll / codePointLength(d.choices[i]!)));
+      const pred = argmax(lls); // the first index of the maximum, as numpy.argmax
+      const predNorm = argmax(lls.map((ll, i) => ll / codePointLength(d.choices[i]!)));
       push('acc', pred === d.gold ? 1 : 0);
       push('acc_norm', predNorm === d.gold ? 1 : 0);
     }
   }
   return items;
-}
-
-/** numpy.argmax: the first index of the maximum. */
-function argmaxFirst(xs: number[]): number {
-  let best = 0;
-  for (let i = 1; i < xs.length; i++) if (xs[i]! > xs[best]!) best = i;
-  return best;
 }
 
 export interface TaskData {

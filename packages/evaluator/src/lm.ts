@@ -141,9 +141,10 @@ export class TokenFormerLM implements LanguageModel {
       if (r.context.length === 0 || r.continuation.length === 0) throw new EvaluatorError(`request ${i}: context and continuation must each have at least one token`);
       if (r.continuation.length > this.maxLength) throw new EvaluatorError(`request ${i}: a continuation of ${r.continuation.length} tokens exceeds maxLength ${this.maxLength}`);
     }
+    const tokens = requests.map((r) => [...r.context, ...r.continuation]);
     const order = requests.map((_, i) => i).sort((a, b) => {
-      const ta = [...requests[a]!.context, ...requests[a]!.continuation];
-      const tb = [...requests[b]!.context, ...requests[b]!.continuation];
+      const ta = tokens[a]!;
+      const tb = tokens[b]!;
       if (ta.length !== tb.length) return tb.length - ta.length;
       for (let k = 0; k < ta.length; k++) if (ta[k] !== tb[k]) return ta[k]! - tb[k]!;
       return 0;
