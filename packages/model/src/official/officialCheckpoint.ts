@@ -85,8 +85,6 @@ export async function importOfficial(source: ByteSource, neoxArgs: unknown): Pro
 export interface ExportOptions extends NeoxArgsOptions, ZipWriterOptions {
   /** The zip's top folder (torch names it after the file; any name loads). */
   archiveName?: string;
-  /** Export a model with pinned τ anyway (GPT-NeoX will use √n, which changes its function). */
-  allowTauChange?: boolean;
 }
 
 /**
@@ -94,10 +92,7 @@ export interface ExportOptions extends NeoxArgsOptions, ZipWriterOptions {
  * to `sink`, reading one variable back at a time; returns the GPT-NeoX arguments that rebuild it.
  */
 export async function exportOfficial(model: TokenFormer, sink: ByteSink, options: ExportOptions = {}): Promise<Record<string, unknown>> {
-  const config = options.allowTauChange
-    ? { ...model.config, layers: model.config.layers.map((l) => Object.fromEntries(Object.entries(l).map(([k, s]) => [k, { ...s, tau: null }]))) as unknown as TokenFormerConfig['layers'] }
-    : model.config;
-  const neoxArgs = neoxArgsFromConfig(config, options);
+  const neoxArgs = neoxArgsFromConfig(model.config, options);
   const variables = model.namedVariables();
   const shapes = tensorShapes(model.config);
   const pairs = officialNamePairs(model.config.numLayers);

@@ -139,6 +139,8 @@ export function configFromOfficial(shapes: ReadonlyMap<string, readonly number[]
 export interface NeoxArgsOptions {
   /** The tokenizer's own vocabulary size, to choose `make_vocab_size_divisible_by` so GPT-NeoX pads it to our vocabSize. */
   tokenizerVocabSize?: number;
+  /** Accept a pinned τ anyway (GPT-NeoX will use √n, which changes the model's function). */
+  allowTauChange?: boolean;
 }
 
 /**
@@ -154,7 +156,7 @@ export function neoxArgsFromConfig(config: TokenFormerConfig, options: NeoxArgsO
       if (layer[slot].paramTokenNum !== first[same].paramTokenNum) {
         throw new ConfigError(`layers[${i}].${slot} has ${layer[slot].paramTokenNum} tokens where layers[0].${same} has ${first[same].paramTokenNum}; GPT-NeoX has one qkv/proj/ffn count for all layers`);
       }
-      if (layer[slot].tau !== null) {
+      if (layer[slot].tau !== null && !options.allowTauChange) {
         throw new ConfigError(`layers[${i}].${slot}.tau is pinned to ${layer[slot].tau}; GPT-NeoX always uses sqrt(n) (re-grow with tau "official", or accept the change with allowTauChange)`);
       }
     }
