@@ -1,6 +1,7 @@
 // wasm threads in Node start reliably: 100 fresh processes (the backend starts once per process)
-// each start the threaded build with 2 threads, compute the same matMul as the single-threaded
-// build, and exit on their own (no worker holds the process open).
+// each start the threaded build with 2 threads, compute the same matMul and the same model loss and
+// gradients (with the fused Pattention kernels on the shared heap) as the single-threaded build,
+// and exit on their own (no worker holds the process open).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,17 +14,23 @@ const dist = join(app, 'dist', 'backend.js');
 const dir = mkdtempSync(join(app, 'node_modules', '.wasm-threads-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// The child: start wasm with N threads, one matMul, print what happened, and end by itself.
+// The child: start wasm with N threads, one matMul, one loss and gradient, print what happened, and end by itself.
 const child = join(dir, 'child.mjs');
 writeFileSync(child, `
 import { startBackend } from ${JSON.stringify(pathToFileURL(dist).href)};
 import * as tf from '@tensorflow/tfjs';
+import { preset, TokenFormer } from '@tokenformer/model';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 await startBackend('wasm', { threads: Number(process.argv[2]) });
 const a = tf.randomNormal([256, 256], 0, 1, 'float32', 1);
 const b = tf.randomNormal([256, 256], 0, 1, 'float32', 2);
 const c = await tf.matMul(a, b).data();
-console.log(JSON.stringify({ threads: getThreadsCount(), checksum: c.reduce((x, y) => x + y, 0), first: c[0] }));
+// a model's loss and gradients: the fused Pattention kernels run on the threaded build's shared heap
+const model = new TokenFormer(preset('tiny'), { seed: 3 });
+const ids = tf.tensor2d(Int32Array.from({ length: 2 * 33 }, (_, i) => (i * 37) % 256), [2, 33], 'int32');
+const { value, grads } = tf.variableGrads(() => model.loss(ids), model.trainableVariables());
+const g = await Promise.all(Object.values(grads).map((t) => t.data()));
+console.log(JSON.stringify({ threads: getThreadsCount(), checksum: c.reduce((x, y) => x + y, 0), first: c[0], loss: (await value.data())[0], gradChecksum: g.reduce((x, d) => x + d.reduce((p, q) => p + q, 0), 0) }));
 `);
 
 function start(threads: number): Promise<{ code: number | null; out: string; ms: number }> {

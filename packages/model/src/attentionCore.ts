@@ -1,12 +1,14 @@
 // Causal softmax attention between tokens: softmax(Q·Kᵀ/√hd + mask)·V per head.
 // On wasm, batched matMuls fall off the fast path, so there each (batch, head) pair runs as
-// plain 2-D matMuls once a pair's product is large enough to pay for its dozen extra ops (split,
-// stack and their gradients, ~2 ms a pair on 2 cores); small products (short sequences, decoding)
-// and other backends use one batched matMul. Measured forward + backward on wasm (ms, batched vs
-// per head): [16,4,32,16] 21 vs 86; [8,4,64,16] 29 vs 40; [8,4,128,32] 231 vs 100.
+// plain 2-D matMuls once a pair's product is large enough to pay for its extra ops (the split
+// into pairs, the join, and their gradients); small products (short sequences, decoding) and
+// other backends use one batched matMul. Measured forward + backward on wasm, 1 thread (ms,
+// batched vs per head): [16,4,32,16] 11.6 vs 72; [8,4,64,16] 29 vs 16; [8,4,64,32] 38 vs 15;
+// [8,4,128,32] 152 vs 34.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import { matMul2d, matMulBT } from '@tokenformer/pattention';
+import { concat, split } from './split.js';
 
 /**
  * Additive causal mask [Tq, Tk]: query i (absolute position offset + i) sees keys 0..offset+i.
@@ -21,7 +23,7 @@ export function causalMask(tq: number, tk: number, offset: number): Tensor2D {
 }
 
 /** Tq·Tk·hd of one (batch, head) pair from which wasm runs attention per head. */
-export const PER_HEAD_MIN_PRODUCT = 64 * 64 * 32;
+export const PER_HEAD_MIN_PRODUCT = 64 * 64 * 16;
 
 /** One batched matMul for all (batch, head) pairs. Exported for tests. */
 export function batchedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor2D, scale: number): Tensor {
@@ -33,7 +35,7 @@ export function batchedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor2D
 export function perHeadAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor2D, scale: number): Tensor {
   const [B, H, Tq, hd] = q.shape as [number, number, number, number];
   const Tk = k.shape[2]!;
-  const rows = (t: Tensor, T: number) => tf.split(tf.reshape(t, [B * H * T, hd]), B * H, 0); // (B·H) × [T, hd]
+  const rows = (t: Tensor, T: number) => split(tf.reshape(t, [B * H * T, hd]), new Array<number>(B * H).fill(T), 0); // (B·H) × [T, hd]
   const qs = rows(q, Tq);
   const ks = rows(k, Tk);
   const vs = rows(v, Tk);
@@ -41,7 +43,7 @@ export function perHeadAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor2D
     const scores = tf.add(tf.mul(matMulBT(qi as Tensor2D, ks[i] as Tensor2D), scale), mask); // [Tq, Tk]
     return matMul2d(tf.softmax(scores, -1) as Tensor2D, vs[i] as Tensor2D); // [Tq, hd]
   });
-  return tf.reshape(tf.stack(outs), [B, H, Tq, hd]); // [B, H, Tq, hd]
+  return tf.reshape(concat(outs, 0), [B, H, Tq, hd]); // [B, H, Tq, hd]
 }
 
 /**

@@ -3,6 +3,7 @@
 // emb = cat(freqs, freqs), freqs = t · inv_freq, each step rounded to float32.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
+import { concat, split } from './split.js';
 
 export interface RotaryTables {
   /** Rotary dims per head (even). */
@@ -39,8 +40,8 @@ export function rotaryTables(dims: number, base: number, maxPositions: number): 
 /** rotate_half: cat(-x2, x1) over the last axis. [..., r] → [..., r] */
 function rotateHalf(x: Tensor): Tensor {
   const r = x.shape[x.rank - 1]!;
-  const [x1, x2] = tf.split(x, [r / 2, r / 2], -1); // 2 × [..., r/2]
-  return tf.concat([tf.neg(x2!), x1!], -1); // [..., r]
+  const [x1, x2] = split(x, [r / 2, r / 2], -1); // 2 × [..., r/2]
+  return concat([tf.neg(x2!), x1!], -1); // [..., r]
 }
 
 /**
@@ -55,10 +56,9 @@ export function applyRotary(x: Tensor, tables: RotaryTables, offset: number): Te
     const start = offset * dims;
     const cos = tf.tensor3d(tables.cos.subarray(start, start + T * dims), [T, 1, dims]); // [T, 1, r]
     const sin = tf.tensor3d(tables.sin.subarray(start, start + T * dims), [T, 1, dims]); // [T, 1, r]
-    const xRot = dims === hd ? x : tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, dims]); // [B, T, H, r]
-    const rotated = tf.add(tf.mul(xRot, cos), tf.mul(rotateHalf(xRot), sin)); // [B, T, H, r]
+    const [xRot, xPass] = dims === hd ? [x] : split(x, [dims, hd - dims], -1); // [B, T, H, r], [B, T, H, hd - r]
+    const rotated = tf.add(tf.mul(xRot!, cos), tf.mul(rotateHalf(xRot!), sin)); // [B, T, H, r]
     if (dims === hd) return rotated;
-    const xPass = tf.slice(x, [0, 0, 0, dims], [-1, -1, -1, hd - dims]); // [B, T, H, hd - r]
-    return tf.concat([rotated, xPass], -1); // [B, T, H, hd]
+    return concat([rotated, xPass!], -1); // [B, T, H, hd]
   });
 }

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GradSaveFunc, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import { typedCustomGrad } from './customGrad.js';
 import { PattentionConfigError } from './errors.js';
+import { fusedL2NormGeluAvailable, l2NormGeluBackward, l2NormGeluForward } from './wasm/l2NormGeluKernels.js';
 
 /** Which normalisation Θ a Pattention applies to its scores. */
 export type NormActivationType = 'l2_norm_gelu' | 'gelu_l2_norm' | 'softmax';
@@ -44,6 +45,21 @@ function inverseRowNorm(a: Tensor): Tensor {
 /** Projects g away from the unit rows u: g - u·(u·g), the Jacobian of x ↦ x/‖x‖ up to 1/‖x‖. */
 function tangent(g: Tensor, u: Tensor): Tensor {
   return tf.sub(g, tf.mul(u, tf.sum(tf.mul(g, u), -1, true))); // [M, n]
+}
+
+/** l2_norm_gelu as the fused kernels of wasm/l2NormGeluKernels.ts (same value and gradient in 4 passes instead of 27). */
+function l2NormGeluFused(tau: number) {
+  return typedCustomGrad((scores: Tensor, save: GradSaveFunc) => {
+    const [value, u, deriv, invNorm] = l2NormGeluForward(scores, tau); // [M, n] ×3, [M, 1]
+    save([u, deriv, invNorm]);
+    return {
+      value,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [su, sDeriv, sInv] = saved as [Tensor, Tensor, Tensor];
+        return l2NormGeluBackward(dy, su, sDeriv, sInv, tau); // [M, n]
+      },
+    };
+  });
 }
 
 function l2NormGelu(tau: number) {
@@ -104,7 +120,7 @@ export function nonlinearNorm(scores: Tensor2D, type: NormActivationType, tau?: 
   }
   switch (type) {
     case 'l2_norm_gelu':
-      return l2NormGelu(t)(scores) as Tensor2D;
+      return (fusedL2NormGeluAvailable(scores) ? l2NormGeluFused(t) : l2NormGelu(t))(scores) as Tensor2D;
     case 'gelu_l2_norm':
       return geluL2Norm(t)(scores) as Tensor2D;
     case 'softmax':

@@ -1,0 +1,102 @@
+// The l2_norm_gelu Θ and its gradient as two fused kernels of the wasm backend (l2NormGelu.wat,
+// WebAssembly SIMD, run in place on the backend's heap), registered on first use. Composed from
+// tf ops, Θ is 14 element-wise kernels forward and 13 backward, each a pass over the [M, n]
+// scores, and tfjs-wasm's Exp and Erf are scalar (11-16 ns an element here); fused, it is two
+// passes forward and two backward. Used when the backend is wasm, the scores are float32 and n is
+// a multiple of 4; otherwise norms.ts composes tf ops.
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import { l2NormGeluPlain, l2NormGeluShared } from './l2NormGeluWasm.js';
+
+export const L2_NORM_GELU_KERNEL = 'TokenFormerL2NormGelu';
+export const L2_NORM_GELU_GRAD_KERNEL = 'TokenFormerL2NormGeluGrad';
+
+/** The parts of tfjs-wasm's backend the kernels use (it exports no type for them). */
+interface WasmBackendLike {
+  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } };
+  makeOutput(shape: number[], dtype: string): TensorInfo;
+}
+
+interface L2NormGeluExports {
+  forward(s: number, value: number, u: number, deriv: number, inv: number, rows: number, n: number, tau: number): void;
+  backward(dy: number, u: number, deriv: number, inv: number, dx: number, rows: number, n: number, tau: number): void;
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** One instance per heap (a restarted backend has a new one); null where it cannot be made. */
+const instances = new WeakMap<WebAssembly.Memory, L2NormGeluExports | null>();
+
+function heapOf(backend: WasmBackendLike): WebAssembly.Memory | undefined {
+  return backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
+}
+
+function kernelsFor(backend: WasmBackendLike): L2NormGeluExports | null {
+  const memory = heapOf(backend);
+  if (!memory) return null;
+  let exports = instances.get(memory);
+  if (exports === undefined) {
+    try {
+      const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+      const module = new WebAssembly.Module(decodeBase64(shared ? l2NormGeluShared : l2NormGeluPlain));
+      exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as L2NormGeluExports;
+    } catch {
+      exports = null; // no WebAssembly SIMD here: norms.ts composes tf ops instead
+    }
+    instances.set(memory, exports);
+  }
+  return exports;
+}
+
+function offsetOf(backend: WasmBackendLike, info: TensorInfo): number {
+  return backend.dataIdMap.get(info.dataId).memoryOffset;
+}
+
+const forward: KernelFunc = ({ inputs, attrs, backend }) => {
+  const b = backend as unknown as WasmBackendLike;
+  const scores = inputs.scores as TensorInfo;
+  const [M, n] = scores.shape as [number, number];
+  const outs = [b.makeOutput([M, n], 'float32'), b.makeOutput([M, n], 'float32'), b.makeOutput([M, n], 'float32'), b.makeOutput([M, 1], 'float32')];
+  const [value, u, deriv, inv] = outs.map((o) => offsetOf(b, o)) as [number, number, number, number];
+  kernelsFor(b)!.forward(offsetOf(b, scores), value, u, deriv, inv, M, n, (attrs as { tau: number }).tau);
+  return outs; // [value, u, GeLU'(z), inv]
+};
+
+const backward: KernelFunc = ({ inputs, attrs, backend }) => {
+  const b = backend as unknown as WasmBackendLike;
+  const { dy, u, deriv, inv } = inputs as Record<'dy' | 'u' | 'deriv' | 'inv', TensorInfo>;
+  const [M, n] = u.shape as [number, number];
+  const dx = b.makeOutput([M, n], 'float32');
+  kernelsFor(b)!.backward(offsetOf(b, dy), offsetOf(b, u), offsetOf(b, deriv), offsetOf(b, inv), offsetOf(b, dx), M, n, (attrs as { tau: number }).tau);
+  return dx;
+};
+
+let registered = false;
+
+/** Whether the fused kernels can take scores of this shape on the active backend. */
+export function fusedL2NormGeluAvailable(scores: Tensor): boolean {
+  if (tf.getBackend() !== 'wasm' || scores.dtype !== 'float32' || scores.rank !== 2 || scores.shape[1]! % 4 !== 0) return false;
+  if (!kernelsFor(tf.backend() as unknown as WasmBackendLike)) return false;
+  if (!registered) {
+    registered = true;
+    if (!tf.getKernel(L2_NORM_GELU_KERNEL, 'wasm')) tf.registerKernel({ kernelName: L2_NORM_GELU_KERNEL, backendName: 'wasm', kernelFunc: forward });
+    if (!tf.getKernel(L2_NORM_GELU_GRAD_KERNEL, 'wasm')) tf.registerKernel({ kernelName: L2_NORM_GELU_GRAD_KERNEL, backendName: 'wasm', kernelFunc: backward });
+  }
+  return true;
+}
+
+/** scores [M, n] → [value, u, GeLU'(z), inv] ([M, n] ×3 and [M, 1]). */
+export function l2NormGeluForward(scores: Tensor, tau: number): [Tensor, Tensor, Tensor, Tensor] {
+  return tf.engine().runKernel(L2_NORM_GELU_KERNEL, { scores }, { tau } as unknown as NamedAttrMap) as unknown as [Tensor, Tensor, Tensor, Tensor];
+}
+
+/** dy [M, n] with the saved u, GeLU'(z) and inv → d scores [M, n]. */
+export function l2NormGeluBackward(dy: Tensor, u: Tensor, deriv: Tensor, inv: Tensor, tau: number): Tensor {
+  return tf.engine().runKernel(L2_NORM_GELU_GRAD_KERNEL, { dy, u, deriv, inv }, { tau } as unknown as NamedAttrMap) as unknown as Tensor;
+}
