@@ -10,7 +10,7 @@ import { toIdsTensor, type IdsInput } from './ids.js';
 import type { KVCache } from './kvCache.js';
 import { layerNorm } from './layerNorm.js';
 import { meanCrossEntropy, tokenCrossEntropy } from './loss.js';
-import { matMulBT } from '@tokenformer/pattention';
+import { matMul2d, matMulBT } from '@tokenformer/pattention';
 import { rotaryTables, type RotaryTables } from './rotary.js';
 import { generate, type GenerateOptions } from './generate.js';
 
@@ -157,7 +157,9 @@ export class TokenFormer {
         }); // [B, T, C]
       }
       const h = layerNorm(x, this.config.layerNormEps, this.finalNormWeight, this.finalNormBias); // [B, T, C]
-      const logits = matMulBT(tf.reshape(h, [B * T, C]) as Tensor2D, this.wordEmbeddings); // [N, V]
+      const h2d = tf.reshape(h, [B * T, C]) as Tensor2D; // [N, C]
+      // decoding on wasm: a plain matMul by the cache's transposed copy (see KVCache.embeddingsT)
+      const logits = cache && tf.getBackend() === 'wasm' ? matMul2d(h2d, cache.embeddingsT(this.wordEmbeddings)) : matMulBT(h2d, this.wordEmbeddings); // [N, V]
       return tf.reshape(logits, [B, T, this.config.vocabSize]) as tf.Tensor3D; // [B, T, V]
     });
   }
