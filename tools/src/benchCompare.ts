@@ -1,5 +1,6 @@
-// `pnpm bench:compare`: this project against PyTorch on the same CPU, one command, back to back
-// (the machine drifts: compare only figures taken together). The bench config (vocab 4096, d 256,
+// `pnpm bench:compare`: this project against PyTorch on the same CPU, one command, in alternating
+// rounds (ours, then PyTorch, --rounds times): the machine drifts by ±30% over minutes, so each
+// round's ratio compares figures taken together, and the ratio printed is the median of the rounds'. The bench config (vocab 4096, d 256,
 // 4 layers, 256/1024 tokens, seq 256, batch 8), the full training step (forward, loss, backward,
 // clipping, AdamW) and KV-cache generation (batch 1, 16-token prompt, greedy). Ours on wasm;
 // PyTorch from tools/reference/bench_torch.py with Debian's OpenBLAS when installed
@@ -9,8 +10,8 @@
 // Generation runs in a second process with --gen-threads wasm threads (default 1, as `tokenformer
 // generate`): a batch-1 decoding step is ~400 small kernels, and a second thread slows each one
 // (measured: 200 tokens/s on 1 thread, 92 on 2).
-// Options: --steps=N (default 3) --gen-tokens=N (64) --threads=N (wasm threads for training,
-// default 2) --gen-threads=N (1) --json=FILE
+// Options: --rounds=N (default 3) --steps=N (3 per round) --gen-tokens=N (64) --threads=N (wasm
+// threads for training, default 2) --gen-threads=N (1) --json=FILE
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -22,6 +23,7 @@ import { startBackend } from '@tokenformer/trainer-app/backend';
 import * as tf from '@tensorflow/tfjs';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const rounds = Number(args.rounds ?? 3);
 const steps = Number(args.steps ?? 3);
 const genTokens = Number(args['gen-tokens'] ?? 64);
 const threads = Number(args.threads ?? 2);
@@ -61,35 +63,48 @@ async function matMulPeak(): Promise<{ gflops: number; shape: string }[]> {
   return out;
 }
 
-async function ours() {
+/** The model and its training step, warmed up; `train()` times `steps` steps (median tokens/s). */
+async function ourTrainer() {
   const model = new TokenFormer(config, { seed: 1 });
   const step = new TrainStep(model);
   const data = { data: randomIds(batch, seq + 1), shape: [batch, seq + 1] as [number, number] };
   await step.run([data], 1e-3); // warm-up
-  const times: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const t0 = performance.now();
-    await step.run([data], 1e-3);
-    times.push((performance.now() - t0) / 1000);
-  }
-  times.sort((a, b) => a - b);
-  const trainTokensPerSec = (batch * seq) / times[Math.floor(times.length / 2)]!;
+  const train = async (): Promise<number> => {
+    const times: number[] = [];
+    for (let i = 0; i < steps; i++) {
+      const t0 = performance.now();
+      await step.run([data], 1e-3);
+      times.push((performance.now() - t0) / 1000);
+    }
+    return (batch * seq) / median(times);
+  };
   // per-kernel profile of one bare forward + backward (the optimizer's kernels are small)
-  const ids = tf.tensor2d(data.data, data.shape, 'int32');
-  const profile = await tf.profile(async () => {
-    const { value, grads } = tf.variableGrads(() => model.loss(ids) as tf.Scalar, model.trainableVariables());
-    await value.data();
-    tf.dispose([value, ...Object.values(grads)]);
-  });
-  ids.dispose();
-  const byKernel = new Map<string, number>();
-  // 'unnamed scope' entries are custom-gradient ops, whose inner kernels are listed too: left out, not counted twice
-  for (const k of profile.kernels) if (k.name !== 'unnamed scope') byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0));
-  const total = [...byKernel.values()].reduce((a, b) => a + b, 0);
-  const top = [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([name, ms]) => ({ name, ms, share: ms / total }));
-  step.dispose();
-  model.dispose();
-  return { trainTokensPerSec, profile: { totalMs: total, top } };
+  const profile = async () => {
+    const ids = tf.tensor2d(data.data, data.shape, 'int32');
+    const info = await tf.profile(async () => {
+      const { value, grads } = tf.variableGrads(() => model.loss(ids) as tf.Scalar, model.trainableVariables());
+      await value.data();
+      tf.dispose([value, ...Object.values(grads)]);
+    });
+    ids.dispose();
+    const byKernel = new Map<string, number>();
+    // 'unnamed scope' entries are custom-gradient ops, whose inner kernels are listed too: left out, not counted twice
+    for (const k of info.kernels) if (k.name !== 'unnamed scope') byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0));
+    const total = [...byKernel.values()].reduce((a, b) => a + b, 0);
+    const top = [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([name, ms]) => ({ name, ms, share: ms / total }));
+    return { totalMs: total, top };
+  };
+  const dispose = () => {
+    step.dispose();
+    model.dispose();
+  };
+  return { train, profile, dispose };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** KV-cache generation tokens/s (batch 1, 16-token prompt, greedy) on this process's backend. */
@@ -131,25 +146,40 @@ async function main(): Promise<void> {
   const peak = await matMulPeak();
   const best = Math.max(...peak.map((p) => p.gflops));
   for (const p of peak) console.log(`[${backend}] 2-D matMul ${p.shape}: ${p.gflops.toFixed(1)} GFLOP/s`);
-  const o = { ...(await ours()), generateTokensPerSec: generationInChild() };
   const genBackend = `wasm, ${genThreads} thread${genThreads > 1 ? 's' : ''}`;
-  const achieved = (o.trainTokensPerSec * flopsPerToken) / 1e9;
-  console.log(`[${backend}] training: ${o.trainTokensPerSec.toFixed(0)} tokens/s = ${achieved.toFixed(1)} GFLOP/s; MFU ${(100 * achieved / best).toFixed(0)}% of the ${best.toFixed(1)} GFLOP/s matMul peak`);
-  console.log(`[${genBackend}] generation (KV cache, batch 1): ${o.generateTokensPerSec.toFixed(1)} tokens/s`);
-  console.log(`[${backend}] profile of one forward + backward (${o.profile.totalMs.toFixed(0)} ms of kernels):`);
-  for (const k of o.profile.top) console.log(`  ${k.name.padEnd(24)} ${k.ms.toFixed(0).padStart(6)} ms  ${(100 * k.share).toFixed(1)}%`);
-  let t: ReturnType<typeof pytorch> | undefined;
-  try {
-    t = pytorch();
-  } catch (e) {
-    console.log(`PyTorch: unavailable (${(e as Error).message.split('\n')[0]}); install Debian's python3-torch (and libopenblas0-pthread)`);
+  const trainer = await ourTrainer();
+  const results: { ours: { trainTokensPerSec: number; generateTokensPerSec: number }; pytorch: ReturnType<typeof pytorch> | null }[] = [];
+  for (let r = 1; r <= rounds; r++) {
+    const o = { trainTokensPerSec: await trainer.train(), generateTokensPerSec: generationInChild() };
+    let t: ReturnType<typeof pytorch> | null = null;
+    try {
+      t = pytorch();
+    } catch (e) {
+      if (r === 1) console.log(`PyTorch: unavailable (${(e as Error).message.split('\n')[0]}); install Debian's python3-torch (and libopenblas0-pthread)`);
+    }
+    results.push({ ours: o, pytorch: t });
+    const vs = t ? `; PyTorch ${t.trainTokensPerSec.toFixed(0)} and ${t.generateTokensPerSec.toFixed(1)}: ratios ${(o.trainTokensPerSec / t.trainTokensPerSec).toFixed(2)} and ${(o.generateTokensPerSec / t.generateTokensPerSec).toFixed(2)}` : '';
+    console.log(`round ${r}/${rounds}: ours training ${o.trainTokensPerSec.toFixed(0)} tokens/s, generation ${o.generateTokensPerSec.toFixed(1)} tokens/s${vs}`);
   }
-  if (t) {
-    console.log(`[pytorch ${t.torch}, ${t.threads} threads, BLAS ${t.blas.map((b) => b.split('/').pop()).join(', ') || 'none found'}] training: ${t.trainTokensPerSec.toFixed(0)} tokens/s (${((t.trainTokensPerSec * flopsPerToken) / 1e9).toFixed(1)} GFLOP/s); generation: ${t.generateTokensPerSec.toFixed(1)} tokens/s`);
-    console.log(`training tokens/s ratio (ours/PyTorch): ${(o.trainTokensPerSec / t.trainTokensPerSec).toFixed(2)}`);
-    console.log(`generation tokens/s ratio (ours/PyTorch): ${(o.generateTokensPerSec / t.generateTokensPerSec).toFixed(2)}`);
+  const oursTrain = median(results.map((x) => x.ours.trainTokensPerSec));
+  const oursGen = median(results.map((x) => x.ours.generateTokensPerSec));
+  const achieved = (oursTrain * flopsPerToken) / 1e9;
+  console.log(`[${backend}] training (median of rounds): ${oursTrain.toFixed(0)} tokens/s = ${achieved.toFixed(1)} GFLOP/s; MFU ${(100 * achieved / best).toFixed(0)}% of the ${best.toFixed(1)} GFLOP/s matMul peak`);
+  console.log(`[${genBackend}] generation (KV cache, batch 1; median of rounds): ${oursGen.toFixed(1)} tokens/s`);
+  const profile = await trainer.profile();
+  trainer.dispose();
+  console.log(`[${backend}] profile of one forward + backward (${profile.totalMs.toFixed(0)} ms of kernels):`);
+  for (const k of profile.top) console.log(`  ${k.name.padEnd(26)} ${k.ms.toFixed(0).padStart(6)} ms  ${(100 * k.share).toFixed(1)}%`);
+  const paired = results.filter((x) => x.pytorch);
+  if (paired.length) {
+    const t = paired[0]!.pytorch!;
+    const torchTrain = median(paired.map((x) => x.pytorch!.trainTokensPerSec));
+    const torchGen = median(paired.map((x) => x.pytorch!.generateTokensPerSec));
+    console.log(`[pytorch ${t.torch}, ${t.threads} threads, BLAS ${t.blas.map((b) => b.split('/').pop()).join(', ') || 'none found'}] training (median): ${torchTrain.toFixed(0)} tokens/s (${((torchTrain * flopsPerToken) / 1e9).toFixed(1)} GFLOP/s); generation (median): ${torchGen.toFixed(1)} tokens/s`);
+    console.log(`training tokens/s ratio (ours/PyTorch): ${median(paired.map((x) => x.ours.trainTokensPerSec / x.pytorch!.trainTokensPerSec)).toFixed(2)}`);
+    console.log(`generation tokens/s ratio (ours/PyTorch): ${median(paired.map((x) => x.ours.generateTokensPerSec / x.pytorch!.generateTokensPerSec)).toFixed(2)}`);
   }
-  if (args.json) writeFileSync(args.json, JSON.stringify({ backend, peak, ours: o, achievedGflops: achieved, mfu: achieved / best, pytorch: t ?? null }, null, 2));
+  if (args.json) writeFileSync(args.json, JSON.stringify({ backend, genBackend, peak, rounds: results, profile, achievedGflops: achieved, mfu: achieved / best }, null, 2));
 }
 
 await main();

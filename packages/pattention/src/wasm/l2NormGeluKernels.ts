@@ -6,56 +6,21 @@
 // a multiple of 4; otherwise norms.ts composes tf ops.
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import { kernelModule, offsetOf, type KernelModuleSource, type WasmBackendLike } from './heap.js';
 import { l2NormGeluPlain, l2NormGeluShared } from './l2NormGeluWasm.js';
 
 export const L2_NORM_GELU_KERNEL = 'TokenFormerL2NormGelu';
 export const L2_NORM_GELU_GRAD_KERNEL = 'TokenFormerL2NormGeluGrad';
-
-/** The parts of tfjs-wasm's backend the kernels use (it exports no type for them). */
-interface WasmBackendLike {
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } };
-  makeOutput(shape: number[], dtype: string): TensorInfo;
-}
 
 interface L2NormGeluExports {
   forward(s: number, value: number, u: number, deriv: number, inv: number, rows: number, n: number, tau: number): void;
   backward(dy: number, u: number, deriv: number, inv: number, dx: number, rows: number, n: number, tau: number): void;
 }
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-/** One instance per heap (a restarted backend has a new one); null where it cannot be made. */
-const instances = new WeakMap<WebAssembly.Memory, L2NormGeluExports | null>();
-
-function heapOf(backend: WasmBackendLike): WebAssembly.Memory | undefined {
-  return backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
-}
+const SOURCE: KernelModuleSource = { plain: l2NormGeluPlain, shared: l2NormGeluShared };
 
 function kernelsFor(backend: WasmBackendLike): L2NormGeluExports | null {
-  const memory = heapOf(backend);
-  if (!memory) return null;
-  let exports = instances.get(memory);
-  if (exports === undefined) {
-    try {
-      const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-      const module = new WebAssembly.Module(decodeBase64(shared ? l2NormGeluShared : l2NormGeluPlain));
-      exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as L2NormGeluExports;
-    } catch {
-      exports = null; // no WebAssembly SIMD here: norms.ts composes tf ops instead
-    }
-    instances.set(memory, exports);
-  }
-  return exports;
-}
-
-function offsetOf(backend: WasmBackendLike, info: TensorInfo): number {
-  return backend.dataIdMap.get(info.dataId).memoryOffset;
+  return kernelModule<L2NormGeluExports>(SOURCE, backend);
 }
 
 const forward: KernelFunc = ({ inputs, attrs, backend }) => {
