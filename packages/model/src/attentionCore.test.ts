@@ -1,5 +1,5 @@
-import { describeEachBackend, expectAllClose, randn, tf, useBackend } from '@tokenformer/testing';
-import { beforeAll, it } from 'vitest';
+import { describeEachBackend, expectAllClose, randn, tensorsLeakedBy, tf, useBackend } from '@tokenformer/testing';
+import { beforeAll, expect, it } from 'vitest';
 import { batchedAttention, causalMask, perHeadAttention } from './attentionCore.js';
 
 // The two ways of computing attention (one batched matMul; 2-D matMuls per (batch, head) pair, which
@@ -28,4 +28,20 @@ describeEachBackend('causal attention: batched and per-head paths', (backend) =>
       tf.dispose([q, k, v, w, mask]);
     });
   }
+
+  it('per-head attention leaks no tensors in forward and backward', async () => {
+    const [B, H, T, hd] = [2, 2, 5, 4];
+    const q = tf.tensor(randn(B * H * T * hd, 5), [B, H, T, hd]);
+    const k = tf.tensor(randn(B * H * T * hd, 6), [B, H, T, hd]);
+    const v = tf.tensor(randn(B * H * T * hd, 7), [B, H, T, hd]);
+    const mask = causalMask(T, T, 0);
+    const leaked = await tensorsLeakedBy(async () => {
+      const out = tf.tidy(() => perHeadAttention(q, k, v, mask, 0.5));
+      const grads = tf.grads((a, b, c) => tf.sum(perHeadAttention(a!, b!, c!, mask, 0.5)))([q, k, v]);
+      await Promise.all([out, ...grads].map((t) => t.data()));
+      tf.dispose([out, ...grads]);
+    });
+    expect(leaked).toBe(0);
+    tf.dispose([q, k, v, mask]);
+  });
 });

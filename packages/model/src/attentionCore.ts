@@ -6,8 +6,8 @@
 // batched vs per head): [16,4,32,16] 11.6 vs 72; [8,4,64,16] 29 vs 16; [8,4,64,32] 38 vs 15;
 // [8,4,128,32] 152 vs 34.
 import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
-import { matMul2d, matMulBT } from '@tokenformer/pattention';
+import type { GradSaveFunc, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import { transpose2d, typedCustomGrad } from '@tokenformer/pattention';
 import { concat, split } from './split.js';
 
 /**
@@ -31,19 +31,52 @@ export function batchedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor2D
   return tf.matMul(tf.softmax(scores, -1), v); // [B, H, Tq, hd]
 }
 
-/** Plain 2-D matMuls per (batch, head) pair: the wasm fast path for large pairs. Exported for tests. */
+/**
+ * Plain 2-D matMuls per (batch, head) pair: the wasm fast path for large pairs. One custom-gradient
+ * op for all pairs, with the backward pass written out (softmax's included), so that the pairs'
+ * dozens of small ops are neither taped nor their inputs copied for the backward pass one by one:
+ * it keeps q·scale, k, v and each pair's probabilities P.
+ *   forward:  P = softmax(q·scale·kᵀ + mask), o = P·v
+ *   backward: dv = Pᵀ·do, dP = do·vᵀ, dS = P ⊙ (dP − rowsum(dP ⊙ P)), dq = dS·k·scale, dk = dSᵀ·(q·scale)
+ * Exported for tests.
+ */
 export function perHeadAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor2D, scale: number): Tensor {
   const [B, H, Tq, hd] = q.shape as [number, number, number, number];
   const Tk = k.shape[2]!;
-  const rows = (t: Tensor, T: number) => split(tf.reshape(t, [B * H * T, hd]), new Array<number>(B * H).fill(T), 0); // (B·H) × [T, hd]
-  const qs = rows(q, Tq);
-  const ks = rows(k, Tk);
-  const vs = rows(v, Tk);
-  const outs = qs.map((qi, i) => {
-    const scores = tf.add(tf.mul(matMulBT(qi as Tensor2D, ks[i] as Tensor2D), scale), mask); // [Tq, Tk]
-    return matMul2d(tf.softmax(scores, -1) as Tensor2D, vs[i] as Tensor2D); // [Tq, hd]
+  const rows = (t: Tensor, T: number) => split(tf.reshape(t, [B * H * T, hd]), new Array<number>(B * H).fill(T), 0) as Tensor2D[]; // (B·H) × [T, hd]
+  const op = typedCustomGrad((q4: Tensor, k4: Tensor, v4: Tensor, save: GradSaveFunc) => {
+    const qScaled = tf.mul(q4, scale); // [B, H, Tq, hd]; one multiply instead of one per pair (exact for hd = 4^k)
+    const ks = rows(k4, Tk);
+    const vs = rows(v4, Tk);
+    const probs = rows(qScaled, Tq).map((qi, i) => tf.softmax(tf.add(tf.matMul(qi, transpose2d(ks[i]!)), mask), -1) as Tensor2D); // (B·H) × [Tq, Tk]
+    save([qScaled, k4, v4, ...probs]);
+    return {
+      value: tf.reshape(concat(probs.map((p, i) => tf.matMul(p, vs[i]!)), 0), [B, H, Tq, hd]), // [B, H, Tq, hd]
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [sq, sk, sv, ...sp] = saved as [Tensor, Tensor, Tensor, ...Tensor2D[]];
+        const qs = rows(sq, Tq);
+        const ks2 = rows(sk, Tk);
+        const vs2 = rows(sv, Tk);
+        const dys = rows(dy, Tq);
+        const dq: Tensor[] = [];
+        const dk: Tensor[] = [];
+        const dv: Tensor[] = [];
+        sp.forEach((p, i) => {
+          dv.push(tf.matMul(transpose2d(p), dys[i]!)); // [Tk, hd]
+          const dP = tf.matMul(dys[i]!, transpose2d(vs2[i]!)); // [Tq, Tk]
+          const dS = tf.mul(p, tf.sub(dP, tf.sum(tf.mul(dP, p), -1, true))) as Tensor2D; // [Tq, Tk]
+          dq.push(tf.matMul(dS, ks2[i]!)); // [Tq, hd]
+          dk.push(tf.matMul(transpose2d(dS), qs[i]!)); // [Tk, hd]
+        });
+        return [
+          tf.mul(tf.reshape(concat(dq, 0), [B, H, Tq, hd]), scale), // [B, H, Tq, hd]
+          tf.reshape(concat(dk, 0), [B, H, Tk, hd]), // [B, H, Tk, hd]
+          tf.reshape(concat(dv, 0), [B, H, Tk, hd]), // [B, H, Tk, hd]
+        ];
+      },
+    };
   });
-  return tf.reshape(concat(outs, 0), [B, H, Tq, hd]); // [B, H, Tq, hd]
+  return op(q, k, v);
 }
 
 /**

@@ -3,6 +3,7 @@
 // emb = cat(freqs, freqs), freqs = t · inv_freq, each step rounded to float32.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
+import { rotaryKernel, rotaryKernelAvailable } from './rotaryKernel.js';
 import { concat, split } from './split.js';
 
 export interface RotaryTables {
@@ -51,6 +52,7 @@ function rotateHalf(x: Tensor): Tensor {
 export function applyRotary(x: Tensor, tables: RotaryTables, offset: number): Tensor {
   const { dims } = tables;
   if (dims === 0) return x.clone();
+  if (rotaryKernelAvailable(x)) return rotaryKernel(x, tables, offset); // wasm: one pass, same arithmetic
   return tf.tidy(() => {
     const [, T, , hd] = x.shape as [number, number, number, number];
     const start = offset * dims;

@@ -6,14 +6,9 @@
 // tf.split and tf.concat.
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradSaveFunc, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import type { WasmBackendLike } from '@tokenformer/pattention';
 
 export const SPLIT_KERNEL = 'TokenFormerSplitV';
-
-/** The parts of tfjs-wasm's backend a kernel uses (typed here, as it has no exported type for them). */
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: string): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
 
 interface SplitAttrs {
   sizes: number[];

@@ -8,6 +8,8 @@ export interface WasmBackendLike {
   wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
   dataIdMap: { get(dataId: object): { memoryOffset: number } };
   makeOutput(shape: number[], dtype: string): TensorInfo;
+  /** A view of a tensor's data on the heap; made after the last makeOutput, which may grow (and detach) it. */
+  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
 
 /** A kernel module, as base64 binaries importing a plain and a shared memory (scripts/build-wasm.mjs). */
