@@ -47,8 +47,9 @@ export class AdamW {
       if (names.has(p.name)) throw new TrainerConfigError(`AdamW: parameter name ${JSON.stringify(p.name)} appears twice`);
       names.add(p.name);
       if (!(p.weightDecay >= 0)) throw new TrainerConfigError(`AdamW: weightDecay of ${p.name} = ${p.weightDecay} must be >= 0`);
-      this.expAvg.set(p.name, tf.variable(tf.zerosLike(p.variable), false));
-      this.expAvgSq.set(p.name, tf.variable(tf.zerosLike(p.variable), false));
+      // tidy: tf.variable keeps its initial tensor's data but not the tensor, which would leak
+      this.expAvg.set(p.name, tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false)));
+      this.expAvgSq.set(p.name, tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false)));
     }
   }
 

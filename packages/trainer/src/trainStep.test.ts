@@ -90,5 +90,17 @@ for (const backend of ['cpu', 'wasm'] as BackendName[]) {
       step.dispose();
       model.dispose();
     });
+
+    it('dispose() frees everything the step made (the optimizer moments once left 2 tensors per parameter)', async () => {
+      await useBackend(backend);
+      const model = new TokenFormer(config, { seed: 5 });
+      const leaked = await tensorsLeakedBy(async () => {
+        const step = new TrainStep(model);
+        await step.run([batch([rowA])], 1e-3);
+        step.dispose();
+      });
+      expect(leaked).toBe(0);
+      model.dispose();
+    });
   });
 }
