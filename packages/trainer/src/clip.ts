@@ -7,7 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
  * clipping happens, the same tensors otherwise; the caller disposes what it passed and got).
  */
 export async function clipByGlobalNorm(grads: Map<string, tf.Tensor>, maxNorm: number): Promise<{ norm: number; grads: Map<string, tf.Tensor> }> {
-  const sq = tf.tidy(() => tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g))))); // scalar
+  const sums = [...grads.values()].map((g) => tf.tidy(() => tf.sum(tf.square(g)))); // scalars; each square freed at once
+  const sq = tf.addN(sums); // scalar
+  tf.dispose(sums);
   const norm = Math.sqrt((await sq.data())[0]!);
   sq.dispose();
   const coef = maxNorm / (norm + 1e-6);

@@ -7,6 +7,7 @@ import type { TokenFormer } from '@tokenformer/model';
 import { AdamW, type AdamWOptions, type AdamWParam } from './adamw.js';
 import { clipByGlobalNorm } from './clip.js';
 import { NonFiniteError, TrainerConfigError } from './errors.js';
+import { checkTrainingFits } from './memory.js';
 
 /** A batch of token ids, row-major [batch, T + 1] (as `@tokenformer/data`'s sampler gives). */
 export interface TokenBatch {
@@ -46,6 +47,8 @@ export class TrainStep {
   nonFiniteInARow = 0;
   nonFiniteTotal = 0;
   private readonly nameOf = new Map<string, string>();
+  /** The last micro-batch shape checked against the wasm heap. */
+  private checkedShape = '';
 
   constructor(
     readonly model: TokenFormer,
@@ -74,6 +77,11 @@ export class TrainStep {
     let sum: Map<string, tf.Tensor> | null = null;
     let lossSum = 0;
     for (const b of microBatches) {
+      const shape = `${b.shape[0]}x${b.shape[1]}`;
+      if (shape !== this.checkedShape) {
+        checkTrainingFits(this.model.config, b.shape[0], b.shape[1] - 1); // before the heap overflows mid-step
+        this.checkedShape = shape;
+      }
       const ids = tf.tensor2d(b.data, b.shape, 'int32'); // [B, T+1]
       const { value, grads } = tf.variableGrads(() => this.model.loss(ids) as tf.Scalar, vars);
       ids.dispose();
