@@ -12,7 +12,7 @@ export interface WasmBackendLike {
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
 
-/** A kernel module, as base64 binaries importing a plain and a shared memory (scripts/build-wasm.mjs). */
+/** A kernel module, as base64 binaries importing a plain and a shared memory (tools/scripts/build-wasm.mjs). */
 export interface KernelModuleSource {
   plain: string;
   shared: string;

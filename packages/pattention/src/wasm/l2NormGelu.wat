@@ -1,7 +1,7 @@
 ;; The l2_norm_gelu Θ of Pattention and its gradient, fused, in WebAssembly SIMD (f32x4), working
 ;; in place on the wasm backend's own heap (the memory is imported; the module has no data of its
 ;; own and writes nothing but the outputs it is given). Built into l2NormGeluWasm.ts by
-;; scripts/build-wasm.mjs; the caller checks n % 4 == 0. All pointers are byte offsets.
+;; tools/scripts/build-wasm.mjs; the caller checks n % 4 == 0. All pointers are byte offsets.
 ;;
 ;;   forward, per row of n scores s:  inv = 1/‖s‖ (0 when ‖s‖ = 0), u = s·inv, z = τ·u,
 ;;     value = z·Φ(z), deriv = GeLU'(z) = Φ(z) + z·φ(z)

@@ -88,8 +88,8 @@ describe('fused l2_norm_gelu kernels of the wasm backend', () => {
     expectAllClose(fused[1]!, composed[1]!, 1e-5, 1e-5);
   });
 
-  it('l2NormGeluWasm.ts is what scripts/build-wasm.mjs assembles from l2NormGelu.wat', async () => {
-    const { wasmModuleSource } = (await import(join(here, '..', '..', 'scripts', 'build-wasm.mjs'))) as { wasmModuleSource: (name: string, wat: string) => Promise<string> };
+  it('l2NormGeluWasm.ts is what tools/scripts/build-wasm.mjs assembles from l2NormGelu.wat', async () => {
+    const { wasmModuleSource } = (await import(join(here, '..', '..', '..', '..', 'tools', 'scripts', 'build-wasm.mjs'))) as { wasmModuleSource: (name: string, wat: string) => Promise<string> };
     const generated = await wasmModuleSource('l2NormGelu', readFileSync(join(here, 'l2NormGelu.wat'), 'utf8'));
     expect(generated).toBe(readFileSync(join(here, 'l2NormGeluWasm.ts'), 'utf8'));
   });

@@ -1,6 +1,6 @@
 ;; The transpose of a row-major float32 [rows, cols] matrix into [cols, rows], in 4x4 blocks with
 ;; WebAssembly SIMD shuffles, in place on the wasm backend's heap (the memory is imported; no data
-;; of its own). Built into transpose2dWasm.ts by scripts/build-wasm.mjs; the caller checks that
+;; of its own). Built into transpose2dWasm.ts by tools/scripts/build-wasm.mjs; the caller checks that
 ;; rows and cols are multiples of 4. Pointers are byte offsets.
 (module
   (import "env" "memory" (memory 1))

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expectAllClose, randn, tensorsLeakedBy, tf, useBackend } from '@tokenformer/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { layerNorm } from '../layerNorm.js';
+import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from './layerNormKernels.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+// The wasm kernels against the composed tf ops on the cpu backend: values and gradients, with a
+// large common offset (a one-pass variance would lose it), a constant row (variance 0) and the
+// parametric form.
+describe('LayerNorm kernels of the wasm backend', () => {
+  afterAll(() => useBackend('cpu'));
+
+  for (const [shape, offset] of [[[3, 8], 0], [[2, 5, 256], 100]] as const) {
+    it(`equal the composed ops on ${JSON.stringify(shape)}, offset ${offset}, with and without weight and bias`, async () => {
+      const size = shape.reduce((a, s) => a * s, 1);
+      const C = shape[shape.length - 1]!;
+      const x = randn(size, size).map((v) => v + offset);
+      x.fill(3.5, 0, C); // a constant first row
+      const w = randn(size, 2);
+      const gamma = randn(C, 3);
+      const beta = randn(C, 4);
+      const run = async () => {
+        const xt = tf.tensor(x, [...shape]);
+        const wt = tf.tensor(w, [...shape]);
+        const g = tf.tensor1d(gamma);
+        const b = tf.tensor1d(beta);
+        const names: string[] = [];
+        let out: Float32Array[] = [];
+        const profile = await tf.profile(async () => {
+          const y = layerNorm(xt, 1e-5);
+          const [dx] = tf.grads((a: tf.Tensor) => tf.sum(tf.mul(layerNorm(a, 1e-5), wt)))([xt]);
+          const [dx2, dg, db] = tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(tf.mul(layerNorm(a, 1e-5, c, d), wt)))([xt, g, b]);
+          out = (await Promise.all([y, dx!, dx2!, dg!, db!].map((t) => t.data()))) as Float32Array[];
+          tf.dispose([y, dx!, dx2!, dg!, db!]);
+        });
+        for (const k of profile.kernels) names.push(k.name);
+        tf.dispose([xt, wt, g, b]);
+        return { out, names };
+      };
+      await useBackend('cpu');
+      const composed = await run();
+      await useBackend('wasm');
+      let fused = composed;
+      expect(await tensorsLeakedBy(async () => void (fused = await run()))).toBe(0);
+      expect(fused.names).toContain(LAYER_NORM_KERNEL);
+      expect(fused.names).toContain(LAYER_NORM_GRAD_KERNEL);
+      // float32 inputs near 100 carry 1e-5 of rounding each: the sums' order shows at that level
+      const tol = offset ? 5e-5 : 1e-5;
+      expectAllClose(fused.out[0]!, composed.out[0]!, tol, tol);
+      for (const i of [1, 2, 3, 4]) expectAllClose(fused.out[i]!, composed.out[i]!, 10 * tol, 10 * tol);
+    });
+  }
+
+  it('layerNormWasm.ts is what tools/scripts/build-wasm.mjs assembles from layerNorm.wat', async () => {
+    const { wasmModuleSource } = (await import(join(here, '..', '..', '..', '..', 'tools', 'scripts', 'build-wasm.mjs'))) as { wasmModuleSource: (name: string, wat: string) => Promise<string> };
+    expect(await wasmModuleSource('layerNorm', readFileSync(join(here, 'layerNorm.wat'), 'utf8'))).toBe(readFileSync(join(here, 'layerNormWasm.ts'), 'utf8'));
+  });
+});
