@@ -34,7 +34,7 @@ export function selfAttention(x: Tensor, p: AttentionPattentions, ctx: Attention
     const q = applyRotary(split(p.query.apply(x)), ctx.rotary, ctx.offset); // [B, T, H, hd]
     const k = applyRotary(split(p.key.apply(x)), ctx.rotary, ctx.offset); // [B, T, H, hd]
     const v = split(p.value.apply(x)); // [B, T, H, hd]
-    const toHeads = (t: Tensor) => tf.transpose(t, [0, 2, 1, 3]); // [B, H, T, hd]
+    const toHeads = (t: Tensor) => swapAxes12(t); // [B, H, T, hd]
     let keys = toHeads(k);
     let values = toHeads(v);
     const past = ctx.cache?.layers[ctx.layerIndex];
@@ -44,7 +44,16 @@ export function selfAttention(x: Tensor, p: AttentionPattentions, ctx: Attention
     }
     if (ctx.cache) ctx.cache.update(ctx.layerIndex, keys, values);
     const context = causalAttention(toHeads(q), keys, values, ctx.offset); // [B, H, T, hd]
-    const merged = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [B, T, C]); // [B, T, C]
+    const merged = tf.reshape(swapAxes12(context), [B, T, C]); // [B, T, C]
     return p.proj.apply(merged); // [B, T, C]
   });
+}
+
+/**
+ * [a, b, c, d] → [a, c, b, d]. When b or c is 1 (decoding: one token) the data order does not
+ * change, and a reshape saves tfjs-wasm's Transpose kernel (0.05 ms for [1, 1, 4, 64]).
+ */
+function swapAxes12(t: Tensor): Tensor {
+  const [a, b, c, d] = t.shape as [number, number, number, number];
+  return b === 1 || c === 1 ? tf.reshape(t, [a, c, b, d]) : tf.transpose(t, [0, 2, 1, 3]);
 }

@@ -1,6 +1,7 @@
 // The per-layer key/value cache of incremental decoding (the official `layer_past`).
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataId, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import { transpose2d } from '@tokenformer/pattention';
 
 /** Keys and values of the positions seen so far, after rotary: each [B, H, S, hd]. */
 export interface LayerCache {
@@ -43,7 +44,7 @@ export class KVCache {
   embeddingsT(wordEmbeddings: Tensor2D): Tensor2D {
     if (this.unembedding?.source !== wordEmbeddings.dataId) {
       this.unembedding?.transposed.dispose();
-      this.unembedding = { source: wordEmbeddings.dataId, transposed: tf.keep(tf.transpose(wordEmbeddings)) }; // [C, V]
+      this.unembedding = { source: wordEmbeddings.dataId, transposed: tf.keep(transpose2d(wordEmbeddings)) }; // [C, V]
     }
     return this.unembedding.transposed;
   }
