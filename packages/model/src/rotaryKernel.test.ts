@@ -1,4 +1,4 @@
-import { expectAllClose, randn, tensorsLeakedBy, tf, useBackend } from '@tokenformer/testing';
+import { expectAllClose, onCpuAndWasm, randn, tf, useBackend } from '@tokenformer/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyRotary, rotaryTables } from './rotary.js';
 import { ROTARY_KERNEL } from './rotaryKernel.js';
@@ -17,26 +17,17 @@ describe('rotary kernel of the wasm backend', () => {
       const run = async () => {
         const xt = tf.tensor4d(x, [B, T, H, hd]);
         const wt = tf.tensor4d(w, [B, T, H, hd]);
-        const names: string[] = [];
-        let out: Float32Array[] = [];
-        const profile = await tf.profile(async () => {
-          const y = applyRotary(xt, tables, offset);
-          const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(applyRotary(a, tables, offset), wt)))(xt);
-          out = [(await y.data()) as Float32Array, (await g.data()) as Float32Array];
-          tf.dispose([y, g]);
-        });
-        for (const k of profile.kernels) names.push(k.name);
-        tf.dispose([xt, wt]);
-        return { out, names };
+        const y = applyRotary(xt, tables, offset);
+        const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(applyRotary(a, tables, offset), wt)))(xt);
+        const out = [(await y.data()) as Float32Array, (await g.data()) as Float32Array];
+        tf.dispose([xt, wt, y, g]);
+        return out;
       };
-      await useBackend('cpu');
-      const composed = await run();
-      await useBackend('wasm');
-      let fused = composed;
-      expect(await tensorsLeakedBy(async () => void (fused = await run()))).toBe(0);
-      expect(fused.names).toContain(ROTARY_KERNEL);
-      expect(Array.from(fused.out[0]!)).toEqual(Array.from(composed.out[0]!));
-      expectAllClose(fused.out[1]!, composed.out[1]!, 1e-6, 1e-7);
+      const { cpu: composed, wasm: fused, wasmKernels, wasmLeaked } = await onCpuAndWasm(run);
+      expect(wasmLeaked).toBe(0);
+      expect(wasmKernels).toContain(ROTARY_KERNEL);
+      expect(Array.from(fused[0]!)).toEqual(Array.from(composed[0]!));
+      expectAllClose(fused[1]!, composed[1]!, 1e-6, 1e-7);
     });
   }
 });

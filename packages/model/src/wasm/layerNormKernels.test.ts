@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expectAllClose, randn, tensorsLeakedBy, tf, useBackend } from '@tokenformer/testing';
+import { expectAllClose, onCpuAndWasm, randn, tf, useBackend } from '@tokenformer/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { layerNorm } from '../layerNorm.js';
 import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from './layerNormKernels.js';
@@ -28,30 +28,21 @@ describe('LayerNorm kernels of the wasm backend', () => {
         const wt = tf.tensor(w, [...shape]);
         const g = tf.tensor1d(gamma);
         const b = tf.tensor1d(beta);
-        const names: string[] = [];
-        let out: Float32Array[] = [];
-        const profile = await tf.profile(async () => {
-          const y = layerNorm(xt, 1e-5);
-          const [dx] = tf.grads((a: tf.Tensor) => tf.sum(tf.mul(layerNorm(a, 1e-5), wt)))([xt]);
-          const [dx2, dg, db] = tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(tf.mul(layerNorm(a, 1e-5, c, d), wt)))([xt, g, b]);
-          out = (await Promise.all([y, dx!, dx2!, dg!, db!].map((t) => t.data()))) as Float32Array[];
-          tf.dispose([y, dx!, dx2!, dg!, db!]);
-        });
-        for (const k of profile.kernels) names.push(k.name);
-        tf.dispose([xt, wt, g, b]);
-        return { out, names };
+        const y = layerNorm(xt, 1e-5);
+        const [dx] = tf.grads((a: tf.Tensor) => tf.sum(tf.mul(layerNorm(a, 1e-5), wt)))([xt]);
+        const [dx2, dg, db] = tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(tf.mul(layerNorm(a, 1e-5, c, d), wt)))([xt, g, b]);
+        const out = (await Promise.all([y, dx!, dx2!, dg!, db!].map((t) => t.data()))) as Float32Array[];
+        tf.dispose([xt, wt, g, b, y, dx!, dx2!, dg!, db!]);
+        return out;
       };
-      await useBackend('cpu');
-      const composed = await run();
-      await useBackend('wasm');
-      let fused = composed;
-      expect(await tensorsLeakedBy(async () => void (fused = await run()))).toBe(0);
-      expect(fused.names).toContain(LAYER_NORM_KERNEL);
-      expect(fused.names).toContain(LAYER_NORM_GRAD_KERNEL);
+      const { cpu: composed, wasm: fused, wasmKernels, wasmLeaked } = await onCpuAndWasm(run);
+      expect(wasmLeaked).toBe(0);
+      expect(wasmKernels).toContain(LAYER_NORM_KERNEL);
+      expect(wasmKernels).toContain(LAYER_NORM_GRAD_KERNEL);
       // float32 inputs near 100 carry 1e-5 of rounding each: the sums' order shows at that level
       const tol = offset ? 5e-5 : 1e-5;
-      expectAllClose(fused.out[0]!, composed.out[0]!, tol, tol);
-      for (const i of [1, 2, 3, 4]) expectAllClose(fused.out[i]!, composed.out[i]!, 10 * tol, 10 * tol);
+      expectAllClose(fused[0]!, composed[0]!, tol, tol);
+      for (const i of [1, 2, 3, 4]) expectAllClose(fused[i]!, composed[i]!, 10 * tol, 10 * tol);
     });
   }
 
