@@ -11,13 +11,16 @@
 (module
   (import "env" "memory" (memory 1))
 
-  ;; e^x for x ≤ 0, float32 accuracy: x clamped at −87.3 (float32's smallest normal scale),
-  ;; x = k·ln2 + r with |r| ≤ ln2/2 (ln2 split in two for an exact k·ln2), e^r by its Taylor
-  ;; series to r^7 (relative error < 1e-8), 2^k built from its exponent bits.
+  ;; e^x for x ≤ 0, float32 accuracy: x clamped at −87.3 (float32's smallest normal scale; pmax is
+  ;; one instruction where max's NaN rules cost several), k = round(x/ln2) by the 1.5·2^23 trick
+  ;; (adding it leaves k in the low mantissa bits: no round or convert instructions), x = k·ln2 + r
+  ;; with |r| ≤ ln2/2 (ln2 split in two for an exact k·ln2), e^r by its Taylor series to r^7
+  ;; (relative error < 1e-8), 2^k built from its exponent bits.
   (func $exp (param $x v128) (result v128)
-    (local $k v128) (local $r v128) (local $p v128)
-    (local.set $x (f32x4.max (local.get $x) (f32x4.splat (f32.const -87.3))))
-    (local.set $k (f32x4.nearest (f32x4.mul (local.get $x) (f32x4.splat (f32.const 1.44269504)))))
+    (local $t v128) (local $k v128) (local $r v128) (local $p v128)
+    (local.set $x (f32x4.pmax (local.get $x) (f32x4.splat (f32.const -87.3))))
+    (local.set $t (f32x4.add (f32x4.mul (local.get $x) (f32x4.splat (f32.const 1.44269504))) (f32x4.splat (f32.const 12582912))))
+    (local.set $k (f32x4.sub (local.get $t) (f32x4.splat (f32.const 12582912))))
     (local.set $r (f32x4.sub
       (f32x4.sub (local.get $x) (f32x4.mul (local.get $k) (f32x4.splat (f32.const 0.693359375))))
       (f32x4.mul (local.get $k) (f32x4.splat (f32.const -2.12194440e-4)))))
@@ -29,8 +32,11 @@
     (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 0.5))))
     (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1))))
     (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1))))
+    ;; 2^k: the bits of t less those of 1.5·2^23 are k; (k + 127) << 23 is 2^k
     (f32x4.mul (local.get $p)
-      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $k)) (i32x4.splat (i32.const 127))) (i32.const 23))))
+      (i32x4.shl
+        (i32x4.add (i32x4.sub (local.get $t) (i32x4.splat (i32.const 0x4b400000))) (i32x4.splat (i32.const 127)))
+        (i32.const 23))))
 
   (func $hsum (param $v v128) (result f32)
     (f32.add
