@@ -4,7 +4,7 @@
 // id, ids range-checked): tfjs-wasm's GatherV2 took 41 ms for 2048 rows of 256.
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradSaveFunc, KernelFunc, Tensor, Tensor1D, Tensor2D, TensorInfo } from '@tensorflow/tfjs-core';
-import { typedCustomGrad, type WasmBackendLike } from '@tokenformer/pattention';
+import { registerWasmKernel, typedCustomGrad, type WasmBackendLike } from '@tokenformer/pattention';
 import { InputError } from './errors.js';
 
 export const GATHER_ROWS_KERNEL = 'TokenFormerGatherRows';
@@ -29,14 +29,9 @@ const gatherRowsWasm: KernelFunc = ({ inputs, backend }) => {
   return out;
 };
 
-let registered = false;
-
 function gatherRows(table: Tensor, ids: Tensor): Tensor {
   if (tf.getBackend() !== 'wasm' || table.dtype !== 'float32' || ids.dtype !== 'int32') return tf.gather(table, ids);
-  if (!registered) {
-    registered = true;
-    if (!tf.getKernel(GATHER_ROWS_KERNEL, 'wasm')) tf.registerKernel({ kernelName: GATHER_ROWS_KERNEL, backendName: 'wasm', kernelFunc: gatherRowsWasm });
-  }
+  registerWasmKernel(GATHER_ROWS_KERNEL, gatherRowsWasm);
   return tf.engine().runKernel(GATHER_ROWS_KERNEL, { table, ids }) as Tensor;
 }
 

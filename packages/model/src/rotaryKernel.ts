@@ -7,7 +7,7 @@
 // is the forward formula with −sin.
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
-import type { WasmBackendLike } from '@tokenformer/pattention';
+import { registerWasmKernel, type WasmBackendLike } from '@tokenformer/pattention';
 import type { RotaryTables } from './rotary.js';
 
 export const ROTARY_KERNEL = 'TokenFormerRotary';
@@ -48,24 +48,13 @@ const kernelFunc: KernelFunc = ({ inputs, attrs, backend }) => {
   return outInfo;
 };
 
-let registered = false;
-
-/** Whether the kernel serves x on the active backend (registering it and its gradient on first call). */
+/** Whether the kernel serves x on the active backend (registering it and its gradient on first use). */
 export function rotaryKernelAvailable(x: Tensor): boolean {
   if (tf.getBackend() !== 'wasm' || x.dtype !== 'float32' || x.rank !== 4) return false;
-  if (!registered) {
-    registered = true;
-    if (!tf.getKernel(ROTARY_KERNEL, 'wasm')) tf.registerKernel({ kernelName: ROTARY_KERNEL, backendName: 'wasm', kernelFunc });
-    if (!tf.getGradient(ROTARY_KERNEL)) {
-      tf.registerGradient({
-        kernelName: ROTARY_KERNEL,
-        gradFunc: (dy: Tensor | Tensor[], _saved: Tensor[], attrs: NamedAttrMap) => {
-          const { tables, offset, sign } = attrs as unknown as RotaryAttrs;
-          return { x: () => rotaryKernel(dy as Tensor, tables, offset, -sign) };
-        },
-      });
-    }
-  }
+  registerWasmKernel(ROTARY_KERNEL, kernelFunc, (dy: Tensor | Tensor[], _saved: Tensor[], attrs: NamedAttrMap) => {
+    const { tables, offset, sign } = attrs as unknown as RotaryAttrs;
+    return { x: () => rotaryKernel(dy as Tensor, tables, offset, -sign) };
+  });
   return true;
 }
 

@@ -6,7 +6,7 @@
 // tf.split and tf.concat.
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradSaveFunc, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
-import type { WasmBackendLike } from '@tokenformer/pattention';
+import { registerWasmKernel, type WasmBackendLike } from '@tokenformer/pattention';
 
 export const SPLIT_KERNEL = 'TokenFormerSplitV';
 
@@ -47,21 +47,10 @@ const splitWasm: KernelFunc = ({ inputs, attrs, backend }) => {
   return outs;
 };
 
-let registered = false;
-
-function registerOnce(): void {
-  if (registered) return;
-  registered = true;
-  if (!tf.getKernel(SPLIT_KERNEL, 'wasm')) tf.registerKernel({ kernelName: SPLIT_KERNEL, backendName: 'wasm', kernelFunc: splitWasm });
-  if (!tf.getGradient(SPLIT_KERNEL)) {
-    tf.registerGradient({
-      kernelName: SPLIT_KERNEL,
-      gradFunc: (dy: Tensor | Tensor[], _saved: Tensor[], attrs: NamedAttrMap) => {
-        const dys = Array.isArray(dy) ? dy : [dy];
-        return { x: () => concat(dys, (attrs as unknown as SplitAttrs).axis) };
-      },
-    });
-  }
+/** The split's gradient: the pieces' gradients joined back (concat's own gradient is the split). */
+function splitGrad(dy: Tensor | Tensor[], _saved: Tensor[], attrs: NamedAttrMap) {
+  const dys = Array.isArray(dy) ? dy : [dy];
+  return { x: () => concat(dys, (attrs as unknown as SplitAttrs).axis) };
 }
 
 function normalizeAxis(axis: number, rank: number): number {
@@ -74,7 +63,7 @@ export function split(x: Tensor, sizes: number[], axis = 0): Tensor[] {
   if (tf.getBackend() !== 'wasm' || (x.dtype !== 'float32' && x.dtype !== 'int32')) return tf.split(x, sizes, ax);
   const total = sizes.reduce((a, s) => a + s, 0);
   if (total !== x.shape[ax]) throw new Error(`split sizes sum to ${total}, axis ${ax} has ${x.shape[ax]}`);
-  registerOnce();
+  registerWasmKernel(SPLIT_KERNEL, splitWasm, splitGrad);
   const attrs: SplitAttrs = { sizes, axis: ax };
   return tf.engine().runKernel(SPLIT_KERNEL, { x }, attrs as unknown as NamedAttrMap) as unknown as Tensor[];
 }

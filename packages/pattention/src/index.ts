@@ -6,4 +6,4 @@ export { KEY_INIT_STD, wangInitStd } from './init.js';
 export { PattentionError, PattentionConfigError, PattentionShapeError } from './errors.js';
 export { typedCustomGrad, type CustomGradResult } from './customGrad.js';
 export { transpose2d } from './wasm/transpose2d.js';
-export { kernelModule, offsetOf, type KernelModuleSource, type WasmBackendLike } from './wasm/heap.js';
+export { kernelModule, offsetOf, registerWasmKernel, type KernelModuleSource, type WasmBackendLike } from './wasm/heap.js';

@@ -5,7 +5,7 @@
 // whose last axis is a multiple of 4, on wasm; otherwise layerNorm.ts composes tf ops.
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradSaveFunc, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelModule, offsetOf, typedCustomGrad, type KernelModuleSource, type WasmBackendLike } from '@tokenformer/pattention';
+import { kernelModule, offsetOf, registerWasmKernel, typedCustomGrad, type KernelModuleSource, type WasmBackendLike } from '@tokenformer/pattention';
 import { layerNormPlain, layerNormShared } from './layerNormWasm.js';
 
 export const LAYER_NORM_KERNEL = 'TokenFormerLayerNorm';
@@ -42,17 +42,12 @@ const backward: KernelFunc = ({ inputs, backend }) => {
   return dx;
 };
 
-let registered = false;
-
 /** Whether the kernels take x on the active backend (registering them on first call). */
 export function layerNormKernelAvailable(x: Tensor): boolean {
   if (tf.getBackend() !== 'wasm' || x.dtype !== 'float32' || x.rank < 1 || x.shape[x.rank - 1]! % 4 !== 0 || x.size === 0) return false;
   if (!exportsOf(tf.backend() as unknown as WasmBackendLike)) return false;
-  if (!registered) {
-    registered = true;
-    if (!tf.getKernel(LAYER_NORM_KERNEL, 'wasm')) tf.registerKernel({ kernelName: LAYER_NORM_KERNEL, backendName: 'wasm', kernelFunc: forward });
-    if (!tf.getKernel(LAYER_NORM_GRAD_KERNEL, 'wasm')) tf.registerKernel({ kernelName: LAYER_NORM_GRAD_KERNEL, backendName: 'wasm', kernelFunc: backward });
-  }
+  registerWasmKernel(LAYER_NORM_KERNEL, forward);
+  registerWasmKernel(LAYER_NORM_GRAD_KERNEL, backward);
   return true;
 }
 

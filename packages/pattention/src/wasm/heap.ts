@@ -1,7 +1,8 @@
-// What the kernels of this folder share: tfjs-wasm's backend as they use it, and one instance of
-// a kernel module per backend heap. The modules import the heap's memory and work in place on
-// tensors' bytes, so a kernel costs no copies in or out.
-import type { TensorInfo } from '@tensorflow/tfjs-core';
+// What the wasm kernels of pattention and model share: tfjs-wasm's backend as they use it, their
+// registration, and one instance of a kernel module per backend heap. The modules import the heap's
+// memory and work in place on tensors' bytes, so a kernel costs no copies in or out.
+import * as tf from '@tensorflow/tfjs-core';
+import type { GradConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 
 /** The parts of tfjs-wasm's backend the kernels use (it exports no type for them). */
 export interface WasmBackendLike {
@@ -10,6 +11,19 @@ export interface WasmBackendLike {
   makeOutput(shape: number[], dtype: string): TensorInfo;
   /** A view of a tensor's data on the heap; made after the last makeOutput, which may grow (and detach) it. */
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+const registered = new Set<string>();
+
+/**
+ * Registers a kernel of our own (and its gradient, when it has one) for the wasm backend, the first
+ * time it is asked for; a name tfjs already knows is left as it is.
+ */
+export function registerWasmKernel(kernelName: string, kernelFunc: KernelFunc, gradFunc?: GradConfig['gradFunc']): void {
+  if (registered.has(kernelName)) return;
+  registered.add(kernelName);
+  if (!tf.getKernel(kernelName, 'wasm')) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+  if (gradFunc && !tf.getGradient(kernelName)) tf.registerGradient({ kernelName, gradFunc });
 }
 
 /** A kernel module, as base64 binaries importing a plain and a shared memory (tools/scripts/build-wasm.mjs). */

@@ -6,7 +6,7 @@
 // a multiple of 4; otherwise norms.ts composes tf ops.
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelModule, offsetOf, type KernelModuleSource, type WasmBackendLike } from './heap.js';
+import { kernelModule, offsetOf, registerWasmKernel, type KernelModuleSource, type WasmBackendLike } from './heap.js';
 import { l2NormGeluPlain, l2NormGeluShared } from './l2NormGeluWasm.js';
 
 export const L2_NORM_GELU_KERNEL = 'TokenFormerL2NormGelu';
@@ -42,17 +42,12 @@ const backward: KernelFunc = ({ inputs, attrs, backend }) => {
   return dx;
 };
 
-let registered = false;
-
 /** Whether the fused kernels can take scores of this shape on the active backend. */
 export function fusedL2NormGeluAvailable(scores: Tensor): boolean {
   if (tf.getBackend() !== 'wasm' || scores.dtype !== 'float32' || scores.rank !== 2 || scores.shape[1]! % 4 !== 0) return false;
   if (!kernelsFor(tf.backend() as unknown as WasmBackendLike)) return false;
-  if (!registered) {
-    registered = true;
-    if (!tf.getKernel(L2_NORM_GELU_KERNEL, 'wasm')) tf.registerKernel({ kernelName: L2_NORM_GELU_KERNEL, backendName: 'wasm', kernelFunc: forward });
-    if (!tf.getKernel(L2_NORM_GELU_GRAD_KERNEL, 'wasm')) tf.registerKernel({ kernelName: L2_NORM_GELU_GRAD_KERNEL, backendName: 'wasm', kernelFunc: backward });
-  }
+  registerWasmKernel(L2_NORM_GELU_KERNEL, forward);
+  registerWasmKernel(L2_NORM_GELU_GRAD_KERNEL, backward);
   return true;
 }
 

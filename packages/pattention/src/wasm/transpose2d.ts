@@ -4,7 +4,7 @@
 // 3.3 ms for [2048, 256] here, 8% of a training step's kernel time on the bench config.
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, Tensor, Tensor2D, TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelModule, offsetOf, type KernelModuleSource, type WasmBackendLike } from './heap.js';
+import { kernelModule, offsetOf, registerWasmKernel, type KernelModuleSource, type WasmBackendLike } from './heap.js';
 import { transpose2dPlain, transpose2dShared } from './transpose2dWasm.js';
 
 export const TRANSPOSE_2D_KERNEL = 'TokenFormerTranspose2D';
@@ -24,20 +24,12 @@ const kernelFunc: KernelFunc = ({ inputs, backend }) => {
   return out;
 };
 
-let registered = false;
-
 function fastPathFor(x: Tensor): boolean {
   if (tf.getBackend() !== 'wasm' || (x.dtype !== 'float32' && x.dtype !== 'int32')) return false;
   const [rows, cols] = x.shape as [number, number];
   if (rows % 4 !== 0 || cols % 4 !== 0 || rows === 0 || cols === 0) return false;
   if (!kernelModule(SOURCE, tf.backend() as unknown as WasmBackendLike)) return false;
-  if (!registered) {
-    registered = true;
-    if (!tf.getKernel(TRANSPOSE_2D_KERNEL, 'wasm')) tf.registerKernel({ kernelName: TRANSPOSE_2D_KERNEL, backendName: 'wasm', kernelFunc });
-    if (!tf.getGradient(TRANSPOSE_2D_KERNEL)) {
-      tf.registerGradient({ kernelName: TRANSPOSE_2D_KERNEL, gradFunc: (dy: Tensor | Tensor[]) => ({ x: () => transpose2d(dy as Tensor2D) }) });
-    }
-  }
+  registerWasmKernel(TRANSPOSE_2D_KERNEL, kernelFunc, (dy: Tensor | Tensor[]) => ({ x: () => transpose2d(dy as Tensor2D) }));
   return true;
 }
 
