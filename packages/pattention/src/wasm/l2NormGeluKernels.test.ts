@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expectAllClose, randn, tensorsLeakedBy, tf, useBackend } from '@tokenformer/testing';
+import { expectAllClose, onCpuAndWasm, randn, tf, useBackend } from '@tokenformer/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nonlinearNorm } from '../norms.js';
 import { norm64, toRows } from '../reference.test-helper.js';
@@ -79,11 +79,9 @@ describe('fused l2_norm_gelu kernels of the wasm backend', () => {
       tf.dispose([s, wT, value, grad]);
       return out;
     };
-    let fused: Float32Array[] = [];
-    expect(await tensorsLeakedBy(async () => void (fused = (await run()) as Float32Array[]))).toBe(0);
-    await useBackend('cpu');
-    const composed = await run();
-    await useBackend('wasm');
+    const { cpu: composed, wasm: fused, wasmKernels, wasmLeaked } = await onCpuAndWasm(run);
+    expect(wasmLeaked).toBe(0);
+    expect(wasmKernels).toContain(L2_NORM_GELU_KERNEL);
     expectAllClose(fused[0]!, composed[0]!, 1e-6, 1e-6);
     expectAllClose(fused[1]!, composed[1]!, 1e-5, 1e-5);
   });
