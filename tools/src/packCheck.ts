@@ -48,6 +48,18 @@ export function installAndRun(base: string, label: string, deps: string[], scrip
   return run('node', ['check.mjs'], dir);
 }
 
+const KERNELS_ALONE = `
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import { TRANSPOSE_2D, hasKernel } from '@tokenformer/kernels';
+import { registerWasmKernels } from '@tokenformer/kernels/wasm';
+const registered = registerWasmKernels();
+await tf.setBackend('wasm');
+const x = tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], [4, 4]);
+const xT = tf.engine().runKernel(TRANSPOSE_2D, { x });
+console.log(JSON.stringify({ backend: tf.getBackend(), registered: registered.length, has: hasKernel(TRANSPOSE_2D), xT: Array.from(xT.dataSync()) }));
+`;
+
 const PATTENTION_ALONE = `
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -155,6 +167,7 @@ console.log(JSON.stringify({ tasks: TASKS.size, perplexity: r.results.lambada_op
 
 export interface PackReport {
   packages: PackedPackage[];
+  kernelsAlone: { backend: string; registered: number; has: boolean; xT: number[] };
   pattentionAlone: { shape: number[]; finite: boolean };
   modelAlone: { backend: string; loss: number; ids: number[] };
   tokenizerAlone: { vocabSize: number; text: string; same: boolean };
@@ -169,14 +182,17 @@ export function packCheck(): PackReport {
   try {
     const packages = packAll(base);
     const tarball = (name: string) => packages.find((p) => p.name === name)!.tarball;
+    const kernelsAlone = JSON.parse(
+      installAndRun(base, 'kernels', [tarball('@tokenformer/kernels'), `@tensorflow/tfjs-core@${TFJS}`, `@tensorflow/tfjs-backend-wasm@${TFJS}`], KERNELS_ALONE),
+    );
     const pattentionAlone = JSON.parse(
-      installAndRun(base, 'pattention', [tarball('@tokenformer/pattention'), `@tensorflow/tfjs-core@${TFJS}`, `@tensorflow/tfjs-backend-cpu@${TFJS}`], PATTENTION_ALONE),
+      installAndRun(base, 'pattention', [tarball('@tokenformer/pattention'), tarball('@tokenformer/kernels'), `@tensorflow/tfjs-core@${TFJS}`, `@tensorflow/tfjs-backend-cpu@${TFJS}`], PATTENTION_ALONE),
     );
     const modelAlone = JSON.parse(
       installAndRun(
         base,
         'model',
-        [tarball('@tokenformer/model'), tarball('@tokenformer/pattention'), `@tensorflow/tfjs@${TFJS}`, `@tensorflow/tfjs-backend-wasm@${TFJS}`],
+        [tarball('@tokenformer/model'), tarball('@tokenformer/pattention'), tarball('@tokenformer/kernels'), `@tensorflow/tfjs@${TFJS}`, `@tensorflow/tfjs-backend-wasm@${TFJS}`],
         MODEL_ALONE,
       ).trim().split('\n').pop()!,
     );
@@ -186,7 +202,7 @@ export function packCheck(): PackReport {
       installAndRun(
         base,
         'trainer',
-        [tarball('@tokenformer/trainer'), tarball('@tokenformer/model'), tarball('@tokenformer/pattention'), tarball('@tokenformer/data'), `@tensorflow/tfjs@${TFJS}`],
+        [tarball('@tokenformer/trainer'), tarball('@tokenformer/model'), tarball('@tokenformer/pattention'), tarball('@tokenformer/data'), tarball('@tokenformer/kernels'), `@tensorflow/tfjs@${TFJS}`],
         TRAINER_ALONE,
       ).trim().split('\n').pop()!,
     );
@@ -194,7 +210,7 @@ export function packCheck(): PackReport {
       installAndRun(
         base,
         'growth',
-        [tarball('@tokenformer/growth'), tarball('@tokenformer/model'), tarball('@tokenformer/pattention'), `@tensorflow/tfjs@${TFJS}`],
+        [tarball('@tokenformer/growth'), tarball('@tokenformer/model'), tarball('@tokenformer/pattention'), tarball('@tokenformer/kernels'), `@tensorflow/tfjs@${TFJS}`],
         GROWTH_ALONE,
       ).trim().split('\n').pop()!,
     );
@@ -202,11 +218,11 @@ export function packCheck(): PackReport {
       installAndRun(
         base,
         'evaluator',
-        [tarball('@tokenformer/evaluator'), tarball('@tokenformer/model'), tarball('@tokenformer/pattention'), tarball('@tokenformer/tokenizer'), `@tensorflow/tfjs@${TFJS}`],
+        [tarball('@tokenformer/evaluator'), tarball('@tokenformer/model'), tarball('@tokenformer/pattention'), tarball('@tokenformer/tokenizer'), tarball('@tokenformer/kernels'), `@tensorflow/tfjs@${TFJS}`],
         EVALUATOR_ALONE,
       ).trim().split('\n').pop()!,
     );
-    return { packages, pattentionAlone, modelAlone, tokenizerAlone, dataAlone, trainerAlone, growthAlone, evaluatorAlone };
+    return { packages, kernelsAlone, pattentionAlone, modelAlone, tokenizerAlone, dataAlone, trainerAlone, growthAlone, evaluatorAlone };
   } finally {
     rmSync(base, { recursive: true, force: true });
   }

@@ -6,6 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { registerWasmKernels } from '@tokenformer/kernels/wasm';
 import { enableWasmThreads, wasmThreadsStarted } from './wasmThreads.js';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'webgpu', 'cpu'] as const;
@@ -96,6 +97,7 @@ export async function startBackend(choice: BackendChoice, options: BackendOption
   if (threads > 1 && choice !== 'wasm') throw new BackendError(`--threads ${threads} is for the wasm backend, not ${choice}`);
   if (choice === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
+    registerWasmKernels();
     if (threads > 1) enableWasmThreads(threads);
   }
   if (choice === 'webgpu') await webgpuInNode();

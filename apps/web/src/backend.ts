@@ -5,6 +5,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { registerWasmKernels } from '@tokenformer/kernels/wasm';
 import type { PageBackend } from './params.js';
 
 /** WebGPU is missing or gives no adapter: the page offers wasm instead. */
@@ -29,6 +30,7 @@ export async function startBackend(choice: PageBackend): Promise<string> {
   } else {
     setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
     await import('@tensorflow/tfjs-backend-wasm');
+    registerWasmKernels();
   }
   const ok = await tf.setBackend(choice);
   if (!ok || tf.getBackend() !== choice) throw new Error(`the ${choice} backend did not start (tfjs is on ${tf.getBackend()})`);

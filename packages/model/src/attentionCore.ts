@@ -1,12 +1,12 @@
-// Causal softmax attention between tokens: softmax(Q·Kᵀ/√hd + mask)·V per head.
-// On wasm, batched matMuls fall off the fast path, so there each (batch, head) pair runs as
-// plain 2-D matMuls once a pair's product is large enough to pay for its extra ops (the split
-// into pairs, the join, and their gradients); small products (short sequences, decoding) and
-// other backends use one batched matMul. Measured forward + backward on wasm, 1 thread (ms,
-// batched vs per head): [16,4,32,16] 11.6 vs 72; [8,4,64,16] 29 vs 16; [8,4,64,32] 38 vs 15;
-// [8,4,128,32] 152 vs 34.
+// Causal softmax attention between tokens: softmax(Q·Kᵀ/√hd + mask)·V per head. Where the active
+// backend's batched matMuls are off its fast path (its traits say so) and our SPLIT_V kernel makes
+// splitting cheap, each (batch, head) pair runs as plain 2-D matMuls once a pair's product is large
+// enough to pay for its extra ops (the split into pairs, the join, and their gradients); small
+// products (short sequences, decoding) and other backends use one batched matMul. The threshold is
+// measured (packages/model/README.md, benchmarks).
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradSaveFunc, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import { activeBackendTraits, hasKernel, SPLIT_V } from '@tokenformer/kernels';
 import { transpose2d, typedCustomGrad } from '@tokenformer/pattention';
 import { concat, split } from './split.js';
 
@@ -22,7 +22,7 @@ export function causalMask(tq: number, tk: number, offset: number): Tensor2D {
   return tf.tensor2d(data, [tq, tk]);
 }
 
-/** Tq·Tk·hd of one (batch, head) pair from which wasm runs attention per head. */
+/** Tq·Tk·hd of one (batch, head) pair from which attention runs per head (where it pays at all, above). */
 export const PER_HEAD_MIN_PRODUCT = 64 * 64 * 16;
 
 /** One batched matMul for all (batch, head) pairs. Exported for tests. */
@@ -32,7 +32,7 @@ export function batchedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor2D
 }
 
 /**
- * Plain 2-D matMuls per (batch, head) pair: the wasm fast path for large pairs. One custom-gradient
+ * Plain 2-D matMuls per (batch, head) pair: the fast path for large pairs where batched matMuls are slow. One custom-gradient
  * op for all pairs, with the backward pass written out (softmax's included), so that the pairs'
  * dozens of small ops are neither taped nor their inputs copied for the backward pass one by one:
  * it keeps q·scale, k, v and each pair's probabilities P.
@@ -79,6 +79,10 @@ export function perHeadAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor2D
   return op(q, k, v);
 }
 
+function perHeadPays(pairProduct: number): boolean {
+  return pairProduct >= PER_HEAD_MIN_PRODUCT && activeBackendTraits().slowBatchedMatMul === true && hasKernel(SPLIT_V);
+}
+
 /**
  * q [B, H, Tq, hd], k and v [B, H, Tk, hd], queries at absolute positions offset .. offset+Tq-1
  * → [B, H, Tq, hd]. Scale 1/√hd (flash-attn's default, as the official code). The caller disposes.
@@ -88,7 +92,6 @@ export function causalAttention(q: Tensor, k: Tensor, v: Tensor, offset: number)
     const hd = q.shape[3]!;
     const mask = causalMask(q.shape[2]!, k.shape[2]!, offset); // [Tq, Tk]
     const scale = 1 / Math.sqrt(hd);
-    const perHeadPays = q.shape[2]! * k.shape[2]! * hd >= PER_HEAD_MIN_PRODUCT;
-    return tf.getBackend() === 'wasm' && perHeadPays ? perHeadAttention(q, k, v, mask, scale) : batchedAttention(q, k, v, mask, scale);
+    return perHeadPays(q.shape[2]! * k.shape[2]! * hd) ? perHeadAttention(q, k, v, mask, scale) : batchedAttention(q, k, v, mask, scale);
   });
 }

@@ -3,7 +3,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { configFromJson, configToJson } from './configJson.js';
 import { CheckpointError } from './errors.js';
-import { TokenFormer, checkFitsBackend } from './model.js';
+import { checkFitsBackend } from './backendChecks.js';
+import { TokenFormer } from './model.js';
 import { indexSafetensors, parseSafetensors, safetensorsHeaderLength, serializeSafetensors, toFloat32, type SafetensorsEntry } from './safetensors.js';
 import type { ByteSource } from './official/byteSource.js';
 

@@ -1,38 +1,20 @@
 // The embedding lookup, with a gradient that works on every backend: tfjs's gather gradient needs
 // UnsortedSegmentSum, which the wasm backend lacks, so it scatters with scatterND (which sums
-// repeated indices) instead. On wasm the rows are copied by a kernel of our own (one row copy per
-// id, ids range-checked): tfjs-wasm's GatherV2 took 41 ms for 2048 rows of 256.
+// repeated indices) instead. The rows are copied by our GATHER_ROWS kernel where the active backend
+// has it (ids range-checked there), else by tf.gather.
 import * as tf from '@tensorflow/tfjs-core';
-import type { GradSaveFunc, KernelFunc, Tensor, Tensor1D, Tensor2D, TensorInfo } from '@tensorflow/tfjs-core';
-import { registerWasmKernel, typedCustomGrad, type WasmBackendLike } from '@tokenformer/pattention';
+import type { GradSaveFunc, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
+import { GATHER_ROWS, hasKernel, KernelInputError } from '@tokenformer/kernels';
+import { typedCustomGrad } from '@tokenformer/pattention';
 import { InputError } from './errors.js';
 
-export const GATHER_ROWS_KERNEL = 'TokenFormerGatherRows';
-
-/** table [V, C] float32, ids [N] int32 → [N, C]. */
-const gatherRowsWasm: KernelFunc = ({ inputs, backend }) => {
-  const b = backend as unknown as WasmBackendLike;
-  const { table, ids } = inputs as Record<'table' | 'ids', TensorInfo>;
-  const [V, C] = table.shape as [number, number];
-  const N = ids.shape[0]!;
-  const checked = b.typedArrayFromHeap(ids) as Int32Array;
-  for (let i = 0; i < N; i++) {
-    const id = checked[i]!;
-    if (id < 0 || id >= V) throw new InputError(`id ${id} at position ${i} is outside the embedding's ${V} rows`);
-  }
-  const out = b.makeOutput([N, C], 'float32');
-  // views after makeOutput: it may grow the heap and detach older ones
-  const src = b.typedArrayFromHeap(table) as Float32Array;
-  const idx = b.typedArrayFromHeap(ids) as Int32Array;
-  const dst = b.typedArrayFromHeap(out) as Float32Array;
-  for (let i = 0; i < N; i++) dst.set(src.subarray(idx[i]! * C, idx[i]! * C + C), i * C);
-  return out;
-};
-
 function gatherRows(table: Tensor, ids: Tensor): Tensor {
-  if (tf.getBackend() !== 'wasm' || table.dtype !== 'float32' || ids.dtype !== 'int32') return tf.gather(table, ids);
-  registerWasmKernel(GATHER_ROWS_KERNEL, gatherRowsWasm);
-  return tf.engine().runKernel(GATHER_ROWS_KERNEL, { table, ids }) as Tensor;
+  if (table.dtype !== 'float32' || ids.dtype !== 'int32' || !hasKernel(GATHER_ROWS)) return tf.gather(table, ids);
+  try {
+    return tf.engine().runKernel(GATHER_ROWS, { table, ids }) as Tensor; // [N, C]
+  } catch (e) {
+    throw e instanceof KernelInputError ? new InputError(e.message) : e;
+  }
 }
 
 const lookupRows = typedCustomGrad((table: Tensor, ids: Tensor, save: GradSaveFunc) => {

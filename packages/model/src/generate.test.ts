@@ -67,6 +67,15 @@ describeEachBackend('generation', (backend) => {
     expect(await tensorsLeakedBy(() => model.generate([1, 2], { maxNewTokens: 5, seed: 1, useCache: false }))).toBe(0);
   });
 
+  it('a model that decoded leaves nothing behind once disposed (its decoding copy of the embeddings included)', async () => {
+    const leaked = await tensorsLeakedBy(async () => {
+      const m = new TokenFormer(config, { seed: 4 });
+      await m.generate([1, 2], { maxNewTokens: 2, temperature: 0 });
+      m.dispose();
+    });
+    expect(leaked).toBe(0);
+  });
+
   it('rejects bad options and too-long sequences with typed errors naming the values', async () => {
     await expect(model.generate([1, 2], { maxNewTokens: 39 })).rejects.toThrow(/2 tokens \+ maxNewTokens 39 = 41 exceeds maxSeqLen 40/);
     await expect(model.generate([1, 2], { topP: 0 })).rejects.toThrow(GenerationError);

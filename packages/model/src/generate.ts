@@ -1,9 +1,8 @@
 // Autoregressive generation, with the KV cache (default) or by re-running the whole sequence.
-import type { Tensor } from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { GenerationError } from './errors.js';
 import { KVCache } from './kvCache.js';
-import type { TokenFormer } from './model.js';
 import { mulberry32 } from './random.js';
 import { sampleToken } from './sampling.js';
 
@@ -26,11 +25,18 @@ export interface GenerateOptions {
   onToken?: (id: number, logits: Float32Array) => void;
 }
 
+/** What generation needs of a model (TokenFormer is one). */
+export interface Decoder {
+  readonly config: { readonly vocabSize: number; readonly maxSeqLen: number; readonly numLayers: number };
+  /** ids [1, T] → logits [1, T, V]; with `cache`, continues the cached sequence and extends the cache. */
+  forward(ids: (readonly number[])[], options?: { cache?: KVCache }): Tensor3D;
+}
+
 function check(cond: boolean, message: string): void {
   if (!cond) throw new GenerationError(message);
 }
 
-function resolve(model: TokenFormer, prompt: readonly number[], o: GenerateOptions) {
+function resolve(model: Decoder, prompt: readonly number[], o: GenerateOptions) {
   const maxNewTokens = o.maxNewTokens ?? 32;
   const temperature = o.temperature ?? 1;
   const topK = o.topK ?? 0;
@@ -65,7 +71,7 @@ async function lastLogits(logits: Tensor): Promise<Float32Array> {
 }
 
 /** Generates after `prompt` and returns the new ids (without the prompt and without a stop id). */
-export async function generate(model: TokenFormer, prompt: readonly number[], options: GenerateOptions = {}): Promise<number[]> {
+export async function generate(model: Decoder, prompt: readonly number[], options: GenerateOptions = {}): Promise<number[]> {
   const { maxNewTokens, sampling, rand, stop } = resolve(model, prompt, options);
   const useCache = options.useCache ?? true;
   const cache = useCache ? new KVCache(model.config.numLayers) : undefined;

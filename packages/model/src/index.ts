@@ -1,5 +1,7 @@
 // @tokenformer/model: browser-safe entry (no fs). Node checkpoint directories: '@tokenformer/model/node'.
-export { TokenFormer, tensorShapes, WASM_WEIGHT_BYTES_LIMIT, type TokenFormerOptions, type ForwardOptions, type LossOptions, type NamedVariable } from './model.js';
+export { tensorShapes } from './weights.js';
+export { checkFitsBackend } from './backendChecks.js';
+export { TokenFormer, type TokenFormerOptions, type ForwardOptions, type LossOptions, type NamedVariable } from './model.js';
 export {
   createConfig, validateConfig, padVocabSize, countParams, headDim, rotaryDims, CONFIG_FORMAT, SLOT_NAMES,
   type TokenFormerConfig, type UniformConfigArgs, type LayerSlots, type PattentionSlot, type SlotName,
@@ -7,7 +9,7 @@ export {
 export { preset, PRESET_NAMES, type PresetName } from './presets.js';
 export { configToJson, configFromJson } from './configJson.js';
 export { KVCache, type LayerCache } from './kvCache.js';
-export { generate, type GenerateOptions } from './generate.js';
+export { generate, type GenerateOptions, type Decoder } from './generate.js';
 export { sampleToken, argmax, type SamplingOptions } from './sampling.js';
 export { mulberry32 } from './random.js';
 export { type IdsInput } from './ids.js';

@@ -1,7 +1,6 @@
 // The per-layer key/value cache of incremental decoding (the official `layer_past`).
 import * as tf from '@tensorflow/tfjs-core';
-import type { DataId, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
-import { transpose2d } from '@tokenformer/pattention';
+import type { Tensor } from '@tensorflow/tfjs-core';
 
 /** Keys and values of the positions seen so far, after rotary: each [B, H, S, hd]. */
 export interface LayerCache {
@@ -15,7 +14,6 @@ export interface LayerCache {
  */
 export class KVCache {
   readonly layers: (LayerCache | undefined)[];
-  private unembedding: { source: DataId; transposed: Tensor2D } | undefined;
 
   constructor(numLayers: number) {
     this.layers = new Array<LayerCache | undefined>(numLayers).fill(undefined);
@@ -36,22 +34,7 @@ export class KVCache {
     }
   }
 
-  /**
-   * The word embeddings transposed, [C, V], made on first use and kept while the embedding's data
-   * stays the same (an assign() makes a new copy): on wasm, logits of a few rows multiply by it
-   * as a plain 2-D matMul, ~20x faster than the transposeB flag over the whole vocabulary.
-   */
-  embeddingsT(wordEmbeddings: Tensor2D): Tensor2D {
-    if (this.unembedding?.source !== wordEmbeddings.dataId) {
-      this.unembedding?.transposed.dispose();
-      this.unembedding = { source: wordEmbeddings.dataId, transposed: tf.keep(transpose2d(wordEmbeddings)) }; // [C, V]
-    }
-    return this.unembedding.transposed;
-  }
-
   dispose(): void {
-    this.unembedding?.transposed.dispose();
-    this.unembedding = undefined;
     for (const entry of this.layers) {
       entry?.key.dispose();
       entry?.value.dispose();

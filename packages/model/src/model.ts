@@ -2,17 +2,21 @@
 // a parametric final LayerNorm, logits through the embedding matrix.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D, Variable } from '@tensorflow/tfjs-core';
+import { activeBackendTraits } from '@tokenformer/kernels';
+import { matMul2d, matMulBT } from '@tokenformer/pattention';
+import { checkFitsBackend, requireGradients } from './backendChecks.js';
 import { TokenFormerBlock, pattentionPrefix, type InitialWeights } from './block.js';
 import { countParams, rotaryDims, SLOT_NAMES, validateConfig, type TokenFormerConfig } from './config.js';
 import { embeddingLookup } from './embedding.js';
-import { CheckpointError, ConfigError, InputError, TokenFormerError } from './errors.js';
+import { InputError } from './errors.js';
+import { generate, type GenerateOptions } from './generate.js';
 import { toIdsTensor, type IdsInput } from './ids.js';
 import type { KVCache } from './kvCache.js';
 import { layerNorm } from './layerNorm.js';
 import { meanCrossEntropy, tokenCrossEntropy } from './loss.js';
-import { matMul2d, matMulBT } from '@tokenformer/pattention';
 import { rotaryTables, type RotaryTables } from './rotary.js';
-import { generate, type GenerateOptions } from './generate.js';
+import { TransposedCopy } from './transposedCopy.js';
+import { checkWeights } from './weights.js';
 
 export interface TokenFormerOptions {
   /** Seed of the initialisers; unseeded when absent. */
@@ -37,66 +41,6 @@ export interface LossOptions {
   ignoreIndex?: number;
 }
 
-/** Every tensor of a model with its shape, by our stable names (the safetensors keys). */
-export function tensorShapes(config: TokenFormerConfig): Map<string, number[]> {
-  const shapes = new Map<string, number[]>();
-  const d = config.hiddenSize;
-  shapes.set('wordEmbeddings', [config.vocabSize, d]);
-  config.layers.forEach((slots, i) => {
-    for (const slot of SLOT_NAMES) {
-      const n = slots[slot].paramTokenNum;
-      shapes.set(`${pattentionPrefix(i, slot)}.keyParamTokens`, [n, d]);
-      shapes.set(`${pattentionPrefix(i, slot)}.valueParamTokens`, [n, d]);
-    }
-  });
-  shapes.set('finalNorm.weight', [d]);
-  shapes.set('finalNorm.bias', [d]);
-  return shapes;
-}
-
-function checkWeights(config: TokenFormerConfig, weights: InitialWeights): void {
-  const shapes = tensorShapes(config);
-  for (const [name, shape] of shapes) {
-    const w = weights.get(name);
-    if (!w) throw new CheckpointError(`the weights lack tensor ${name} [${shape}]`);
-    if (w.shape.length !== shape.length || w.shape.some((s, i) => s !== shape[i])) {
-      throw new CheckpointError(`tensor ${name} has shape [${w.shape}], the config needs [${shape}]`);
-    }
-  }
-  for (const name of weights.keys()) {
-    if (!shapes.has(name)) throw new CheckpointError(`the weights have tensor ${name}, which the config does not use`);
-  }
-}
-
-/**
- * The wasm backend's heap stops near 3 GB and then fails with "memory access out of bounds" rather
- * than an out-of-memory error, so weights above this many bytes are refused up front on wasm.
- */
-export const WASM_WEIGHT_BYTES_LIMIT = 2.5e9;
-
-/** Throws ConfigError when the config's weights cannot fit the active backend (see above). */
-export function checkFitsBackend(config: TokenFormerConfig): void {
-  const bytes = countParams(config) * 4;
-  if (tf.getBackend() === 'wasm' && bytes > WASM_WEIGHT_BYTES_LIMIT) {
-    throw new ConfigError(
-      `the model's float32 weights take ${(bytes / 1e9).toFixed(2)} GB, over the ${WASM_WEIGHT_BYTES_LIMIT / 1e9} GB the wasm backend can hold (its heap ends near 3 GB); use tfjs-node(-gpu) or WebGPU`,
-    );
-  }
-}
-
-let gradientsChecked = false;
-
-/** tfjs-core alone registers no gradients; say how to get them instead of failing deep inside tfjs. */
-function requireGradients(): void {
-  if (gradientsChecked) return;
-  if (!tf.getGradient('Mean') || !tf.getGradient('Softmax')) {
-    throw new TokenFormerError(
-      "tfjs gradients are not registered: import '@tensorflow/tfjs' (or '@tensorflow/tfjs-core/dist/register_all_gradients' under a bundler) before training",
-    );
-  }
-  gradientsChecked = true;
-}
-
 export class TokenFormer {
   readonly config: TokenFormerConfig;
   readonly wordEmbeddings: Variable<tf.Rank.R2>; // [V, C]
@@ -104,6 +48,8 @@ export class TokenFormer {
   readonly finalNormWeight: Variable<tf.Rank.R1>; // [C]
   readonly finalNormBias: Variable<tf.Rank.R1>; // [C]
   private readonly rotary: RotaryTables;
+  /** The word embeddings transposed, [C, V], for decoding where transposeB is slow (see forward). */
+  private readonly unembedding = new TransposedCopy();
 
   constructor(config: TokenFormerConfig, options: TokenFormerOptions = {}) {
     this.config = validateConfig(structuredClone(config));
@@ -147,19 +93,12 @@ export class TokenFormer {
       const C = this.config.hiddenSize;
       const flatIds = tf.reshape(idsTensor, [B * T]) as tf.Tensor1D; // [N]
       let x: Tensor = tf.reshape(embeddingLookup(this.wordEmbeddings, flatIds), [B, T, C]); // [B, T, C]
-      for (const block of this.blocks) {
-        x = block.apply(x, this.config.layerNormEps, {
-          numHeads: this.config.numAttentionHeads,
-          rotary: this.rotary,
-          offset,
-          cache,
-          layerIndex: block.layerIndex,
-        }); // [B, T, C]
-      }
-      const h = layerNorm(x, this.config.layerNormEps, this.finalNormWeight, this.finalNormBias); // [B, T, C]
-      const h2d = tf.reshape(h, [B * T, C]) as Tensor2D; // [N, C]
-      // decoding on wasm: a plain matMul by the cache's transposed copy (see KVCache.embeddingsT)
-      const logits = cache && tf.getBackend() === 'wasm' ? matMul2d(h2d, cache.embeddingsT(this.wordEmbeddings)) : matMulBT(h2d, this.wordEmbeddings); // [N, V]
+      const ctx = { numHeads: this.config.numAttentionHeads, eps: this.config.layerNormEps, rotary: this.rotary, offset, cache };
+      for (const block of this.blocks) x = block.apply(x, ctx); // [B, T, C]
+      const h = tf.reshape(layerNorm(x, this.config.layerNormEps, this.finalNormWeight, this.finalNormBias), [B * T, C]) as Tensor2D; // [N, C]
+      // decoding a few rows where transposeB is slow: a plain matMul by the kept transpose [C, V]
+      const decodeByCopy = cache !== undefined && activeBackendTraits().slowTransposeB === true;
+      const logits = decodeByCopy ? matMul2d(h, this.unembedding.of(this.wordEmbeddings)) : matMulBT(h, this.wordEmbeddings); // [N, V]
       return tf.reshape(logits, [B, T, this.config.vocabSize]) as tf.Tensor3D; // [B, T, V]
     });
   }
@@ -246,8 +185,9 @@ export class TokenFormer {
     return countParams(this.config);
   }
 
-  /** Disposes every variable; the model is unusable afterwards. */
+  /** Disposes every variable (and the decoding copy of the embeddings); the model is unusable afterwards. */
   dispose(): void {
+    this.unembedding.dispose();
     this.wordEmbeddings.dispose();
     for (const block of this.blocks) block.dispose();
     this.finalNormWeight.dispose();

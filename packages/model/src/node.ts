@@ -7,7 +7,8 @@ import { deserializeCheckpointFromSource, serializeCheckpoint } from './checkpoi
 import { configToJson } from './configJson.js';
 import type { TokenFormerConfig } from './config.js';
 import { CheckpointError, TorchFileError } from './errors.js';
-import { tensorShapes, type TokenFormer } from './model.js';
+import type { TokenFormer } from './model.js';
+import { tensorShapes } from './weights.js';
 import { checkRange, type ByteSource } from './official/byteSource.js';
 import { exportOfficial, openOfficialCheckpoint, type ExportOptions } from './official/officialCheckpoint.js';
 import type { TorchFileFormat } from './official/torchFile.js';

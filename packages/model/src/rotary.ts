@@ -2,20 +2,11 @@
 // cos/sin follow the official float32 arithmetic: inv_freq = 1 / base^(arange(0, dim, 2) / dim),
 // emb = cat(freqs, freqs), freqs = t · inv_freq, each step rounded to float32.
 import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor } from '@tensorflow/tfjs-core';
-import { rotaryKernel, rotaryKernelAvailable } from './rotaryKernel.js';
+import type { NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
+import { hasKernel, ROTARY, type RotaryAttrs, type RotaryTables } from '@tokenformer/kernels';
 import { concat, split } from './split.js';
 
-export interface RotaryTables {
-  /** Rotary dims per head (even). */
-  dims: number;
-  /** Positions covered (maxSeqLen). */
-  maxPositions: number;
-  /** cos(emb) [maxPositions, dims], row-major. */
-  cos: Float32Array;
-  /** sin(emb) [maxPositions, dims], row-major. */
-  sin: Float32Array;
-}
+export type { RotaryTables };
 
 export function rotaryTables(dims: number, base: number, maxPositions: number): RotaryTables {
   const f = Math.fround;
@@ -52,7 +43,10 @@ function rotateHalf(x: Tensor): Tensor {
 export function applyRotary(x: Tensor, tables: RotaryTables, offset: number): Tensor {
   const { dims } = tables;
   if (dims === 0) return x.clone();
-  if (rotaryKernelAvailable(x)) return rotaryKernel(x, tables, offset); // wasm: one pass, same arithmetic
+  if (x.dtype === 'float32' && x.rank === 4 && hasKernel(ROTARY)) {
+    const attrs: RotaryAttrs = { tables, offset, sign: 1 };
+    return tf.engine().runKernel(ROTARY, { x }, attrs as unknown as NamedAttrMap) as Tensor; // [B, T, H, hd], one pass, same arithmetic
+  }
   return tf.tidy(() => {
     const [, T, , hd] = x.shape as [number, number, number, number];
     const start = offset * dims;

@@ -5,5 +5,4 @@ export { Pattention, type PattentionArgs, type PattentionConfig } from './layer.
 export { KEY_INIT_STD, wangInitStd } from './init.js';
 export { PattentionError, PattentionConfigError, PattentionShapeError } from './errors.js';
 export { typedCustomGrad, type CustomGradResult } from './customGrad.js';
-export { transpose2d } from './wasm/transpose2d.js';
-export { kernelModule, offsetOf, registerWasmKernel, type KernelModuleSource, type WasmBackendLike } from './wasm/heap.js';
+export { transpose2d } from './transpose2d.js';

@@ -1,13 +1,13 @@
 // 2-D matrix products whose forward and backward passes use only plain 2-D matMul without
 // transpose flags: the one fast path of the wasm backend (tfjs's stock MatMul gradient uses
-// transpose flags, which fall to a scalar loop there). Transposes are explicit (transpose2d: a SIMD kernel on wasm).
+// transpose flags, which fall to a scalar loop there). Transposes are explicit (transpose2d: our kernel where the backend has it).
 // One exception, measured on wasm: a · bᵀ with fewer than SMALL_M_ROWS rows of `a` (decoding)
 // is faster with the transposeB flag than with an explicit transpose of b (0.4 vs 2.7 ms for
 // [1, 256] · [1024, 256]ᵀ), so its forward pass uses the flag.
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradSaveFunc, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import { typedCustomGrad } from './customGrad.js';
-import { transpose2d } from './wasm/transpose2d.js';
+import { transpose2d } from './transpose2d.js';
 
 const matMulGrad = typedCustomGrad((a: Tensor, b: Tensor, save: GradSaveFunc) => {
   save([a, b]);

@@ -3,10 +3,10 @@
 // backward pass and define an all-zero score row (0/0 in the official code) as an all-zero
 // output with a zero gradient.
 import * as tf from '@tensorflow/tfjs-core';
-import type { GradSaveFunc, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import type { GradSaveFunc, NamedAttrMap, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import { hasKernel, L2_NORM_GELU, L2_NORM_GELU_GRAD, type L2NormGeluAttrs } from '@tokenformer/kernels';
 import { typedCustomGrad } from './customGrad.js';
 import { PattentionConfigError } from './errors.js';
-import { fusedL2NormGeluAvailable, l2NormGeluBackward, l2NormGeluForward } from './wasm/l2NormGeluKernels.js';
 
 /** Which normalisation Θ a Pattention applies to its scores. */
 export type NormActivationType = 'l2_norm_gelu' | 'gelu_l2_norm' | 'softmax';
@@ -47,16 +47,22 @@ function tangent(g: Tensor, u: Tensor): Tensor {
   return tf.sub(g, tf.mul(u, tf.sum(tf.mul(g, u), -1, true))); // [M, n]
 }
 
-/** l2_norm_gelu as the fused kernels of wasm/l2NormGeluKernels.ts (same value and gradient in 4 passes instead of 27). */
+/** Whether the active backend has our fused L2_NORM_GELU kernels for these scores. */
+function fusedL2NormGeluTakes(scores: Tensor2D): boolean {
+  return scores.dtype === 'float32' && scores.shape[1] % 4 === 0 && hasKernel(L2_NORM_GELU) && hasKernel(L2_NORM_GELU_GRAD);
+}
+
+/** l2_norm_gelu as our fused kernels (same value and gradient in 4 passes instead of 27). */
 function l2NormGeluFused(tau: number) {
+  const attrs = { tau } satisfies L2NormGeluAttrs as unknown as NamedAttrMap;
   return typedCustomGrad((scores: Tensor, save: GradSaveFunc) => {
-    const [value, u, deriv, invNorm] = l2NormGeluForward(scores, tau); // [M, n] ×3, [M, 1]
-    save([u, deriv, invNorm]);
+    const [value, u, deriv, inv] = tf.engine().runKernel(L2_NORM_GELU, { scores }, attrs) as unknown as Tensor[]; // [M, n] ×3, [M, 1]
+    save([u!, deriv!, inv!]);
     return {
-      value,
+      value: value!,
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
         const [su, sDeriv, sInv] = saved as [Tensor, Tensor, Tensor];
-        return l2NormGeluBackward(dy, su, sDeriv, sInv, tau); // [M, n]
+        return tf.engine().runKernel(L2_NORM_GELU_GRAD, { dy, u: su, deriv: sDeriv, inv: sInv }, attrs) as Tensor; // [M, n]
       },
     };
   });
@@ -120,7 +126,7 @@ export function nonlinearNorm(scores: Tensor2D, type: NormActivationType, tau?: 
   }
   switch (type) {
     case 'l2_norm_gelu':
-      return (fusedL2NormGeluAvailable(scores) ? l2NormGeluFused(t) : l2NormGelu(t))(scores) as Tensor2D;
+      return (fusedL2NormGeluTakes(scores) ? l2NormGeluFused(t) : l2NormGelu(t))(scores) as Tensor2D;
     case 'gelu_l2_norm':
       return geluL2Norm(t)(scores) as Tensor2D;
     case 'softmax':

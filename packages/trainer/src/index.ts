@@ -5,4 +5,4 @@ export { learningRateSchedule, type Schedule, type ScheduleOptions } from './sch
 export { isNoDecay, TrainStep, type StepResult, type TokenBatch, type TrainStepOptions } from './trainStep.js';
 export { NonFiniteError, TrainerConfigError, TrainerError } from './errors.js';
 export { trainLoop, validationLoss, type LoopOptions, type StepEvent, type ValidationEvent } from './loop.js';
-export { checkTrainingFits, trainingMemory, WASM_TRAINING_HEAP_BYTES, type TrainingMemory } from './memory.js';
+export { checkTrainingFits, trainingMemory, type TrainingMemory } from './memory.js';

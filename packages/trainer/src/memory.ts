@@ -1,4 +1,5 @@
-// The memory a training step needs on the wasm backend, checked before the step: past the heap's
+// The memory a training step needs, checked before the step against the active backend's
+// `maxTrainingBytes` trait (registered with its kernels: the wasm heap's reach). Past the heap's
 // end tfjs-wasm fails mid-step with "memory access out of bounds" (or a TypeError inside tfjs),
 // which names nothing. Fitted on measured peaks (tf.profile's peakBytes over a whole step, 14
 // configs varying d, L, the token counts, heads, T, V and the batch; each within -5%/+3%):
@@ -6,12 +7,10 @@
 // P parameters (weights, gradients, clipped gradients, AdamW's moments, transposes: 26 bytes each),
 // N tokens in the micro-batch, Σn a layer's query + key + value + proj + ffn token counts. Measured
 // on the bench config (5.2M parameters, T = 256): 18 rows reach a 4.05 GB heap and train, 20 crash.
-import { countParams, type TokenFormerConfig } from '@tokenformer/model';
 import * as tf from '@tensorflow/tfjs-core';
+import { activeBackendTraits } from '@tokenformer/kernels';
+import { countParams, type TokenFormerConfig } from '@tokenformer/model';
 import { TrainerConfigError } from './errors.js';
-
-/** How far tfjs-wasm's heap grows: wasm32's 4 GiB, less what its own runtime holds. */
-export const WASM_TRAINING_HEAP_BYTES = 4.2e9;
 
 export interface TrainingMemory {
   /** Parameter-sized tensors at the peak (weights, gradients, clipped gradients, moments): 26 bytes a parameter. */
@@ -35,18 +34,19 @@ export function trainingMemory(config: TokenFormerConfig, rows: number, seq: num
   return { fixedBytes, activationBytes, totalBytes: fixedBytes + activationBytes };
 }
 
-/** On wasm, throws TrainerConfigError when a step on [rows, seq] micro-batches would not fit the heap. */
+/** Throws TrainerConfigError when a step on [rows, seq] micro-batches would not fit the active backend's memory. */
 export function checkTrainingFits(config: TokenFormerConfig, rows: number, seq: number): void {
-  if (tf.getBackend() !== 'wasm') return;
+  const limit = activeBackendTraits().maxTrainingBytes;
+  if (limit === undefined) return;
   const m = trainingMemory(config, rows, seq);
-  if (m.totalBytes <= WASM_TRAINING_HEAP_BYTES) return;
+  if (m.totalBytes <= limit) return;
   const perRow = m.activationBytes / rows;
-  const maxRows = Math.floor((WASM_TRAINING_HEAP_BYTES - m.fixedBytes) / perRow);
+  const maxRows = Math.floor((limit - m.fixedBytes) / perRow);
   const gb = (b: number) => (b / 1e9).toFixed(2);
   throw new TrainerConfigError(
-    `a training step on micro-batches of ${rows} x ${seq} tokens needs about ${gb(m.totalBytes)} GB on the wasm backend ` +
-      `(${gb(m.fixedBytes)} GB for the parameters, their gradients and AdamW's moments, ${gb(m.activationBytes)} GB of activations), over its ` +
-      `${gb(WASM_TRAINING_HEAP_BYTES)} GB heap: ` +
+    `a training step on micro-batches of ${rows} x ${seq} tokens needs about ${gb(m.totalBytes)} GB on the ${tf.getBackend()} backend ` +
+      `(${gb(m.fixedBytes)} GB for the parameters, their gradients and AdamW's moments, ${gb(m.activationBytes)} GB of activations), over the ` +
+      `${gb(limit)} GB it can use: ` +
       (maxRows >= 1 ? `use at most ${maxRows} rows per micro-batch (more micro-batches keep the step's size), ` : '') +
       'shorter sequences, or a GPU backend (webgpu, tfjs-node-gpu)',
   );

@@ -1,7 +1,9 @@
 // The backend matrix every tensor test suite runs over: cpu and wasm always, webgpu where an
-// adapter exists. Importing '@tensorflow/tfjs' registers tfjs's gradients (tfjs-core alone does not).
+// adapter exists. Importing '@tensorflow/tfjs' registers tfjs's gradients (tfjs-core alone does not);
+// our own kernels are registered here as an app registers them.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { registerWasmKernels } from '@tokenformer/kernels/wasm';
 import { describe } from 'vitest';
 import { activateBackend } from './activate.js';
 import { nodeGpu } from './nodeWebgpu.js';
@@ -33,6 +35,7 @@ export async function useBackend(name: BackendName): Promise<void> {
   await activateBackend(name);
 }
 
+registerWasmKernels();
 const matrix = await backendMatrix();
 
 /**

@@ -2,7 +2,9 @@
 // key names) ↔ our models. Import streams one storage at a time into float32 tensors; export
 // writes a `torch.save` zip that GPT-NeoX loads with `load_state_dict`, one tensor at a time.
 import * as tf from '@tensorflow/tfjs-core';
-import { tensorShapes, TokenFormer, checkFitsBackend } from '../model.js';
+import { checkFitsBackend } from '../backendChecks.js';
+import { TokenFormer } from '../model.js';
+import { tensorShapes } from '../weights.js';
 import type { TokenFormerConfig } from '../config.js';
 import { CheckpointError } from '../errors.js';
 import type { ByteSource } from './byteSource.js';

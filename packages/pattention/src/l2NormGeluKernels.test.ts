@@ -1,13 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expectAllClose, onCpuAndWasm, randn, tf, useBackend } from '@tokenformer/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nonlinearNorm } from '../norms.js';
-import { norm64, toRows } from '../reference.test-helper.js';
-import { fusedL2NormGeluAvailable, L2_NORM_GELU_GRAD_KERNEL, L2_NORM_GELU_KERNEL } from './l2NormGeluKernels.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
+import { L2_NORM_GELU, L2_NORM_GELU_GRAD } from '@tokenformer/kernels';
+import { nonlinearNorm } from './norms.js';
+import { norm64, toRows } from './reference.test-helper.js';
 
 /** Σ Θ(s) ⊙ w in float64 and its gradient by central differences. */
 function reference(scores: Float32Array, w: Float32Array, M: number, n: number, tau: number) {
@@ -34,12 +29,16 @@ function reference(scores: Float32Array, w: Float32Array, M: number, n: number, 
 describe('fused l2_norm_gelu kernels of the wasm backend', () => {
   beforeAll(() => useBackend('wasm'));
 
-  it('take float32 [M, n] scores with n a multiple of 4, on wasm only', () => {
-    const ok = tf.zeros([3, 8]);
-    const odd = tf.zeros([3, 6]);
-    expect(fusedL2NormGeluAvailable(ok)).toBe(true);
-    expect(fusedL2NormGeluAvailable(odd)).toBe(false);
-    tf.dispose([ok, odd]);
+  it('take float32 [M, n] scores with n a multiple of 4', async () => {
+    const kernelsOf = async (n: number) => {
+      const scores = tf.ones([3, n]) as tf.Tensor2D;
+      const info = await tf.profile(() => nonlinearNorm(scores, 'l2_norm_gelu'));
+      tf.dispose(info.result);
+      scores.dispose();
+      return info.kernels.map((k) => k.name);
+    };
+    expect(await kernelsOf(8)).toContain(L2_NORM_GELU);
+    expect(await kernelsOf(6)).not.toContain(L2_NORM_GELU);
   });
 
   // tau 40 pushes |z| up to 40 (exp underflow, Φ at 0 and 1); tau 0.3 keeps z near 0
@@ -60,8 +59,8 @@ describe('fused l2_norm_gelu kernels of the wasm backend', () => {
         tf.dispose([value, grad]);
       });
       for (const k of profile.kernels) kernels.add(k.name);
-      expect(kernels).toContain(L2_NORM_GELU_KERNEL);
-      expect(kernels).toContain(L2_NORM_GELU_GRAD_KERNEL);
+      expect(kernels).toContain(L2_NORM_GELU);
+      expect(kernels).toContain(L2_NORM_GELU_GRAD);
       tf.dispose([s, wT]);
     });
   }
@@ -81,14 +80,8 @@ describe('fused l2_norm_gelu kernels of the wasm backend', () => {
     };
     const { cpu: composed, wasm: fused, wasmKernels, wasmLeaked } = await onCpuAndWasm(run);
     expect(wasmLeaked).toBe(0);
-    expect(wasmKernels).toContain(L2_NORM_GELU_KERNEL);
+    expect(wasmKernels).toContain(L2_NORM_GELU);
     expectAllClose(fused[0]!, composed[0]!, 1e-6, 1e-6);
     expectAllClose(fused[1]!, composed[1]!, 1e-5, 1e-5);
-  });
-
-  it('l2NormGeluWasm.ts is what tools/scripts/build-wasm.mjs assembles from l2NormGelu.wat', async () => {
-    const { wasmModuleSource } = (await import(join(here, '..', '..', '..', '..', 'tools', 'scripts', 'build-wasm.mjs'))) as { wasmModuleSource: (name: string, wat: string) => Promise<string> };
-    const generated = await wasmModuleSource('l2NormGelu', readFileSync(join(here, 'l2NormGelu.wat'), 'utf8'));
-    expect(generated).toBe(readFileSync(join(here, 'l2NormGeluWasm.ts'), 'utf8'));
   });
 });

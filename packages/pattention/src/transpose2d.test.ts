@@ -1,6 +1,7 @@
 import { describeEachBackend, randn, tensorsLeakedBy, tf, useBackend } from '@tokenformer/testing';
 import { beforeAll, expect, it } from 'vitest';
-import { TRANSPOSE_2D_KERNEL, transpose2d } from './transpose2d.js';
+import { TRANSPOSE_2D } from '@tokenformer/kernels';
+import { transpose2d } from './transpose2d.js';
 
 /** xᵀ by index arithmetic. */
 function transposed(values: ArrayLike<number>, rows: number, cols: number): number[] {
@@ -25,7 +26,7 @@ describeEachBackend('transpose2d', (backend) => {
         t.dispose();
       });
       for (const k of profile.kernels) names.push(k.name);
-      if (backend === 'wasm' && rows % 4 === 0 && cols % 4 === 0) expect(names).toContain(TRANSPOSE_2D_KERNEL);
+      if (backend === 'wasm' && rows % 4 === 0 && cols % 4 === 0) expect(names).toContain(TRANSPOSE_2D);
       x.dispose();
     });
   }

@@ -1,7 +1,7 @@
 import { expectAllClose, onCpuAndWasm, randn, tf, useBackend } from '@tokenformer/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyRotary, rotaryTables } from './rotary.js';
-import { ROTARY_KERNEL } from './rotaryKernel.js';
+import { ROTARY } from '@tokenformer/kernels';
 
 // The wasm kernel against the composed tf ops (run on the cpu backend): forward bit for bit,
 // gradient to float rounding, for partial and full rotary and a position offset (decoding).
@@ -25,7 +25,7 @@ describe('rotary kernel of the wasm backend', () => {
       };
       const { cpu: composed, wasm: fused, wasmKernels, wasmLeaked } = await onCpuAndWasm(run);
       expect(wasmLeaked).toBe(0);
-      expect(wasmKernels).toContain(ROTARY_KERNEL);
+      expect(wasmKernels).toContain(ROTARY);
       expect(Array.from(fused[0]!)).toEqual(Array.from(composed[0]!));
       expectAllClose(fused[1]!, composed[1]!, 1e-6, 1e-7);
     });

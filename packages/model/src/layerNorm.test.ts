@@ -1,12 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expectAllClose, onCpuAndWasm, randn, tf, useBackend } from '@tokenformer/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { layerNorm } from '../layerNorm.js';
-import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL } from './layerNormKernels.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
+import { LAYER_NORM, LAYER_NORM_GRAD } from '@tokenformer/kernels';
+import { layerNorm } from './layerNorm.js';
 
 // The wasm kernels against the composed tf ops on the cpu backend: values and gradients, with a
 // large common offset (a one-pass variance would lose it), a constant row (variance 0) and the
@@ -37,17 +32,12 @@ describe('LayerNorm kernels of the wasm backend', () => {
       };
       const { cpu: composed, wasm: fused, wasmKernels, wasmLeaked } = await onCpuAndWasm(run);
       expect(wasmLeaked).toBe(0);
-      expect(wasmKernels).toContain(LAYER_NORM_KERNEL);
-      expect(wasmKernels).toContain(LAYER_NORM_GRAD_KERNEL);
+      expect(wasmKernels).toContain(LAYER_NORM);
+      expect(wasmKernels).toContain(LAYER_NORM_GRAD);
       // float32 inputs near 100 carry 1e-5 of rounding each: the sums' order shows at that level
       const tol = offset ? 5e-5 : 1e-5;
       expectAllClose(fused[0]!, composed[0]!, tol, tol);
       for (const i of [1, 2, 3, 4]) expectAllClose(fused[i]!, composed[i]!, 10 * tol, 10 * tol);
     });
   }
-
-  it('layerNormWasm.ts is what tools/scripts/build-wasm.mjs assembles from layerNorm.wat', async () => {
-    const { wasmModuleSource } = (await import(join(here, '..', '..', '..', '..', 'tools', 'scripts', 'build-wasm.mjs'))) as { wasmModuleSource: (name: string, wat: string) => Promise<string> };
-    expect(await wasmModuleSource('layerNorm', readFileSync(join(here, 'layerNorm.wat'), 'utf8'))).toBe(readFileSync(join(here, 'layerNormWasm.ts'), 'utf8'));
-  });
 });

@@ -1,0 +1,5 @@
+// @tokenformer/kernels: the names and contracts of our kernels, the backend traits, and the
+// gradients; each backend's kernels are in its own subpath export (@tokenformer/kernels/wasm).
+export * from './kernelNames.js';
+export { activeBackendTraits, hasKernel, registerBackendTraits, type BackendTraits } from './backendTraits.js';
+export { KernelInputError } from './errors.js';

@@ -1,0 +1,84 @@
+// The kernels of our own, by name, with their inputs and attributes (as tfjs-core's kernel_names.ts):
+// the contract between the ops that run them (in @tokenformer/pattention and @tokenformer/model) and
+// each backend's implementation (wasm/ here; webgpu/ next). Names are ours, never tfjs's, so a
+// kernel of ours never replaces one of tfjs. An op runs a kernel only where
+// `tf.getKernel(name, tf.getBackend())` finds it; elsewhere it composes tfjs ops.
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+
+/**
+ * Pattention's l2_norm_gelu Θ over the last axis of scores [M, n] (float32, n a multiple of 4):
+ * outputs [value [M, n], u [M, n] (unit rows), GeLU'(τu) [M, n], 1/‖row‖ [M, 1]] (0 for a zero row).
+ */
+export const L2_NORM_GELU = 'TokenFormerL2NormGelu';
+export type L2NormGeluInputs = Record<'scores', TensorInfo>;
+export interface L2NormGeluAttrs {
+  tau: number;
+}
+
+/** The gradient of L2_NORM_GELU: dy [M, n] with its saved u, GeLU'(τu), 1/‖row‖ → d scores [M, n]. */
+export const L2_NORM_GELU_GRAD = 'TokenFormerL2NormGeluGrad';
+export type L2NormGeluGradInputs = Record<'dy' | 'u' | 'deriv' | 'inv', TensorInfo>;
+export type L2NormGeluGradAttrs = L2NormGeluAttrs;
+
+/** xᵀ of x [R, C] (float32 or int32, R and C multiples of 4) → [C, R]. Its gradient is itself. */
+export const TRANSPOSE_2D = 'TokenFormerTranspose2D';
+export type Transpose2dInputs = Record<'x', TensorInfo>;
+
+/**
+ * LayerNorm without weight and bias over the last axis of x [..., C] (float32, C a multiple of 4):
+ * outputs [y [..., C], 1/√(σ² + eps) [rows, 1]].
+ */
+export const LAYER_NORM = 'TokenFormerLayerNorm';
+export type LayerNormInputs = Record<'x', TensorInfo>;
+export interface LayerNormAttrs {
+  eps: number;
+}
+
+/** The gradient of LAYER_NORM: dy [..., C] with the saved y and 1/√(σ² + eps) → dx [..., C]. */
+export const LAYER_NORM_GRAD = 'TokenFormerLayerNormGrad';
+export type LayerNormGradInputs = Record<'dy' | 'y' | 'rstd', TensorInfo>;
+
+/** cos/sin tables of GPT-NeoX rotary embeddings, `dims` per head for `maxPositions` positions. */
+export interface RotaryTables {
+  /** Rotary dims per head (even). */
+  dims: number;
+  /** Positions covered (maxSeqLen). */
+  maxPositions: number;
+  /** cos(emb) [maxPositions, dims], row-major. */
+  cos: Float32Array;
+  /** sin(emb) [maxPositions, dims], row-major. */
+  sin: Float32Array;
+}
+
+/**
+ * Rotary embeddings (non-interleaved rotate_half) on the first `tables.dims` of each head of
+ * x [B, T, H, hd] (float32) at positions offset .. offset+T-1; the other dims pass. In float32 as the
+ * composed ops (each product rounded, then the sum). Its gradient is itself with `sign` negated.
+ */
+export const ROTARY = 'TokenFormerRotary';
+export type RotaryInputs = Record<'x', TensorInfo>;
+export interface RotaryAttrs {
+  tables: RotaryTables;
+  offset: number;
+  /** +1: rotate by the positions' angles; −1: by their opposites (the gradient). */
+  sign: number;
+}
+
+/** tf.split with explicit sizes of x (float32 or int32) along `axis` (≥ 0): one output per size. */
+export const SPLIT_V = 'TokenFormerSplitV';
+export type SplitVInputs = Record<'x', TensorInfo>;
+export interface SplitVAttrs {
+  sizes: number[];
+  axis: number;
+}
+
+/**
+ * Rows of table [V, C] (float32) at ids [N] (int32) → [N, C]; an id outside [0, V) throws
+ * KernelInputError before anything is allocated. No gradient (the embedding op has its own).
+ */
+export const GATHER_ROWS = 'TokenFormerGatherRows';
+export type GatherRowsInputs = Record<'table' | 'ids', TensorInfo>;
+
+/** Every kernel name above. */
+export const KERNEL_NAMES = [L2_NORM_GELU, L2_NORM_GELU_GRAD, TRANSPOSE_2D, LAYER_NORM, LAYER_NORM_GRAD, ROTARY, SPLIT_V, GATHER_ROWS] as const;
+export type KernelName = (typeof KERNEL_NAMES)[number];

@@ -1,0 +1,2 @@
+// @tokenformer/kernels/wasm: our kernels for @tensorflow/tfjs-backend-wasm.
+export { registerWasmKernels, WASM_HEAP_BYTES, WASM_WEIGHT_BYTES } from './register.js';
