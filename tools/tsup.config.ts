@@ -7,7 +7,7 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   platform: 'node',
-  external: [/^@tensorflow\//, '@tokenformer/model', '@tokenformer/pattention', '@tokenformer/tokenizer', '@tokenformer/data', '@tokenformer/trainer', '@tokenformer/evaluator', '@tokenformer/trainer-app', 'webgpu', 'tokenizers', 'gpt-tokenizer', 'js-tiktoken'],
+  external: [/^@tensorflow\//, '@tokenformer/model', '@tokenformer/pattention', '@tokenformer/tokenizer', '@tokenformer/data', '@tokenformer/trainer', '@tokenformer/evaluator', '@tokenformer/node-runtime', '@tokenformer/kernels', 'webgpu', 'tokenizers', 'gpt-tokenizer', 'js-tiktoken'],
   // the test helpers are TypeScript sources, so scripts bundle the one they use
   noExternal: ['@tokenformer/testing'],
 });

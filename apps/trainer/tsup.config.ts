@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/cli.ts', 'src/experimentGrowth.ts', 'src/backend.ts', 'src/checkpointPath.ts', 'src/wasmThreads.ts', 'src/atomicFile.ts'],
+  entry: ['src/cli.ts', 'src/experimentGrowth.ts'],
   format: ['esm'],
   sourcemap: true,
   clean: true,

@@ -1,11 +1,11 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/node.ts'],
+  entry: { index: 'src/index.ts', node: 'src/node.ts', 'official/index': 'src/official/index.ts' },
   format: ['esm'],
   dts: true,
   sourcemap: true,
   clean: true,
   target: 'es2022',
-  external: ['@tensorflow/tfjs-core', '@tokenformer/pattention'],
+  external: ['@tensorflow/tfjs-core', /^@tokenformer\//],
 });

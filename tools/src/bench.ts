@@ -5,7 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { countParams, preset, TokenFormer } from '@tokenformer/model';
-import { startBackend, tf, type ScriptBackend } from './backend.js';
+import * as tf from '@tensorflow/tfjs';
+import { startBackend, type BackendChoice } from '@tokenformer/node-runtime';
 
 interface Result {
   backend: string;
@@ -18,7 +19,7 @@ interface Result {
 }
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
-const backends = (args.backends ?? 'wasm,cpu').split(',') as ScriptBackend[];
+const backends = (args.backends ?? 'wasm,cpu').split(',') as BackendChoice[];
 const steps = Number(args.steps ?? 3);
 const batchOverride = args.batch === undefined ? undefined : Number(args.batch);
 
@@ -45,7 +46,7 @@ async function trainStep(model: TokenFormer, ids: number[][]): Promise<void> {
   tf.dispose([value, ...Object.values(grads)]);
 }
 
-async function benchBackend(backend: ScriptBackend): Promise<Result> {
+async function benchBackend(backend: BackendChoice): Promise<Result> {
   // The cpu backend is ~30x slower than wasm: it runs one sequence per step so the bench ends.
   const batch = batchOverride ?? (backend === 'cpu' ? 1 : 8);
   const model = new TokenFormer(config, { seed: 1 });

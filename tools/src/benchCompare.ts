@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { countParams, preset, TokenFormer } from '@tokenformer/model';
 import { TrainStep } from '@tokenformer/trainer';
-import { startBackend } from '@tokenformer/trainer-app/backend';
+import { startBackend } from '@tokenformer/node-runtime';
 import * as tf from '@tensorflow/tfjs';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));

@@ -9,7 +9,7 @@ import { TokenFormerLM, buildCloze, type LoglikelihoodRequest } from '@tokenform
 import { preset, TokenFormer } from '@tokenformer/model';
 import { BpeTrainer } from '@tokenformer/tokenizer';
 import { sotuTexts } from '@tokenformer/testing/text';
-import { startBackend } from './backend.js';
+import { startBackend } from '@tokenformer/node-runtime';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 

@@ -9,7 +9,8 @@ import { performance } from 'node:perf_hooks';
 import { GptSampler, IndexedDataset, IndexedDatasetWriter } from '@tokenformer/data/node';
 import { preset, TokenFormer } from '@tokenformer/model';
 import { TrainStep } from '@tokenformer/trainer';
-import { startBackend, tf } from './backend.js';
+import * as tf from '@tensorflow/tfjs';
+import { startBackend } from '@tokenformer/node-runtime';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const steps = Number(args.steps ?? 3);

@@ -3,7 +3,7 @@
 // checkpoints. `tokenformer-eval --help`.
 import { parseArgs } from 'node:util';
 import { TASKS } from '@tokenformer/evaluator';
-import { BACKENDS, startBackend, type BackendChoice } from '@tokenformer/trainer-app/backend';
+import { BACKENDS, startBackend, type BackendChoice } from '@tokenformer/node-runtime';
 import { perplexityCommand } from './perplexityCommand.js';
 import { tasksCommand } from './tasksCommand.js';
 

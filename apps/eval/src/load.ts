@@ -4,9 +4,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { TokenFormerLM } from '@tokenformer/evaluator';
 import { loadCheckpoint } from '@tokenformer/model/node';
-import type { TokenFormer } from '@tokenformer/model';
+import { checkTokenizerFits, type TokenFormer } from '@tokenformer/model';
 import { loadTokenizer } from '@tokenformer/tokenizer/node';
-import { resolveCheckpoint } from '@tokenformer/trainer-app/checkpointPath';
+import { resolveCheckpoint } from '@tokenformer/trainer/node';
 
 export interface ModelOptions {
   checkpoint: string;
@@ -29,11 +29,8 @@ export async function loadModel(o: ModelOptions): Promise<LoadedModel> {
   if (!existsSync(tokenizerFile)) throw new Error(`no tokenizer: ${tokenizerFile} does not exist (pass --tokenizer)`);
   const tokenizer = loadTokenizer(tokenizerFile);
   const model = await loadCheckpoint(checkpoint);
-  if (tokenizer.vocabSize() > model.config.vocabSize) {
-    model.dispose();
-    throw new Error(`the tokenizer has ${tokenizer.vocabSize()} ids, the model only ${model.config.vocabSize}: they do not belong together`);
-  }
   try {
+    checkTokenizerFits(tokenizer.vocabSize(), model.config.vocabSize);
     const lm = new TokenFormerLM(model, tokenizer, { batchSize: o.batchSize, ...(o.maxLength !== undefined ? { maxLength: o.maxLength } : {}) });
     return { lm, model, checkpoint, tokenizer: tokenizerFile };
   } catch (e) {

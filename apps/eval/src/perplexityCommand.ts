@@ -5,7 +5,7 @@ import { IndexedDataset } from '@tokenformer/data/node';
 import { textPerplexity, tokenPerplexity, type PerplexityReport } from '@tokenformer/evaluator';
 import { loadModel, type ModelOptions } from './load.js';
 import { progressBar } from './progress.js';
-import { writeFileAtomically } from '@tokenformer/trainer-app/atomicFile';
+import { writeFileAtomically } from '@tokenformer/node-runtime';
 
 export interface PerplexityCommandOptions extends ModelOptions {
   text?: string[];

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { TASKS, evaluate, paperTable, parseJsonl, resultsTable, type EvaluationResults, type TaskData } from '@tokenformer/evaluator';
-import { writeFileAtomically } from '@tokenformer/trainer-app/atomicFile';
+import { writeFileAtomically } from '@tokenformer/node-runtime';
 import { loadModel, type ModelOptions } from './load.js';
 import { progressBar, type Progress } from './progress.js';
 

@@ -9,7 +9,7 @@
 // Compute is the paper's count per trained token, 6N + 12·L·d·T, summed over the steps.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startBackend } from './backend.js';
+import { startBackend } from '@tokenformer/node-runtime';
 import { growCommand } from './grow.js';
 import { PREPARE_FILE, prepare, readPrepared } from './prepare.js';
 import { pruneCommand } from './prune.js';

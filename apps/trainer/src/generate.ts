@@ -1,25 +1,19 @@
 // `tokenformer generate`: text from a checkpoint (a checkpoint directory, or a run directory's
 // latest or best), with the tokenizer saved beside it. A tokenizer with more ids than the model is
 // an error, never a warning.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkTokenizerFits, type GenerationSettings } from '@tokenformer/model';
 import { loadCheckpoint } from '@tokenformer/model/node';
 import { DecodeStream, type Tokenizer } from '@tokenformer/tokenizer';
 import { loadTokenizer } from '@tokenformer/tokenizer/node';
-import { resolveCheckpoint } from './checkpointPath.js';
+import { resolveCheckpoint } from '@tokenformer/trainer/node';
 
-export { resolveCheckpoint };
-
-export interface GenerateCommandOptions {
+export interface GenerateCommandOptions extends GenerationSettings {
   checkpoint: string;
   which: 'latest' | 'best';
   tokenizer?: string;
   prompt: string;
-  maxNewTokens: number;
-  temperature: number;
-  topK: number;
-  topP: number;
-  seed?: number;
 }
 
 export async function generateText(o: GenerateCommandOptions, onText?: (s: string) => void): Promise<{ text: string; ids: number[]; checkpoint: string }> {
@@ -29,9 +23,7 @@ export async function generateText(o: GenerateCommandOptions, onText?: (s: strin
   const tokenizer: Tokenizer = loadTokenizer(tokFile);
   const model = await loadCheckpoint(dir);
   try {
-    if (tokenizer.vocabSize() > model.config.vocabSize) {
-      throw new Error(`the tokenizer has ${tokenizer.vocabSize()} ids, the model only ${model.config.vocabSize}: they do not belong together`);
-    }
+    checkTokenizerFits(tokenizer.vocabSize(), model.config.vocabSize);
     const prompt = tokenizer.encodeIds(o.prompt);
     if (prompt.length === 0) throw new Error('the prompt is empty: give --prompt text');
     const stream = new DecodeStream(tokenizer);

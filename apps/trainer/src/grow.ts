@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { grow, measureDeviation, type Deviation, type GrownPattention, type Growth, type GrowthOptions } from '@tokenformer/growth';
 import { parseSafetensors, serializeSafetensors, toFloat32, TokenFormer, type TokenFormerConfig } from '@tokenformer/model';
 import { loadCheckpoint, saveCheckpoint } from '@tokenformer/model/node';
-import { resolveCheckpoint } from './generate.js';
+import { resolveCheckpoint } from '@tokenformer/trainer/node';
 
 export interface GrowCommandOptions extends GrowthOptions {
   checkpoint: string;

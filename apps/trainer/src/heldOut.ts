@@ -9,7 +9,7 @@ import { IndexedDataset } from '@tokenformer/data/node';
 import { TokenFormerLM, buildCloze, evaluate, lambadaOpenai, parseJsonl, resultsTable, tokenPerplexity, type EvaluationResults, type PerplexityReport } from '@tokenformer/evaluator';
 import { loadCheckpoint } from '@tokenformer/model/node';
 import { loadTokenizer } from '@tokenformer/tokenizer/node';
-import { resolveCheckpoint } from './checkpointPath.js';
+import { resolveCheckpoint } from '@tokenformer/trainer/node';
 import { readPrepared } from './prepare.js';
 
 export interface HeldOutOptions {

@@ -2,12 +2,12 @@
 // `pytorch_model.bin`, official key names) ↔ our checkpoint directories.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { countParams, type TokenFormerConfig } from '@tokenformer/model';
+import { checkTokenizerFits, countParams, type TokenFormerConfig } from '@tokenformer/model';
 import { exportOfficialToFile, importOfficialToDir, loadCheckpoint } from '@tokenformer/model/node';
 import { loadTokenizer } from '@tokenformer/tokenizer/node';
 import { Document, parse, type YAMLSeq } from 'yaml';
-import { writeFileAtomically } from './atomicFile.js';
-import { resolveCheckpoint } from './generate.js';
+import { writeFileAtomically } from '@tokenformer/node-runtime';
+import { resolveCheckpoint } from '@tokenformer/trainer/node';
 
 const TOKENIZER_FILE = 'tokenizer.json';
 
@@ -56,9 +56,7 @@ export async function importCommand(o: ImportCommandOptions): Promise<ImportComm
     extraFiles[TOKENIZER_FILE] = readFileSync(o.tokenizer, 'utf8');
   }
   const result = await importOfficialToDir(o.from, args, o.out, { extraFiles });
-  if (tokenizerIds !== undefined && tokenizerIds > result.config.vocabSize) {
-    throw new Error(`the tokenizer has ${tokenizerIds} ids, the checkpoint's embedding only ${result.config.vocabSize} rows: they do not belong together`);
-  }
+  if (tokenizerIds !== undefined) checkTokenizerFits(tokenizerIds, result.config.vocabSize);
   return { out: o.out, format: result.format, tensors: result.tensors, params: countParams(result.config), config: result.config, seconds: (Date.now() - started) / 1000 };
 }
 

@@ -10,7 +10,7 @@ import { prune, resolvePrune, scoreTokens, type PrunedPattention, type PruneOpti
 import { TokenFormer } from '@tokenformer/model';
 import { loadCheckpoint, saveCheckpoint } from '@tokenformer/model/node';
 import { validationLoss, type TokenBatch } from '@tokenformer/trainer';
-import { resolveCheckpoint } from './generate.js';
+import { resolveCheckpoint } from '@tokenformer/trainer/node';
 import { readPrepared } from './prepare.js';
 
 export interface PruneCommandOptions extends PruneOptions {

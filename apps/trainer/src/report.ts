@@ -2,7 +2,7 @@
 // curves drawn as SVG (no plotting dependency: polylines on a scaled grid).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomically } from './atomicFile.js';
+import { writeFileAtomically } from '@tokenformer/node-runtime';
 
 interface Point {
   x: number;

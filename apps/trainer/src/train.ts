@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configFromJson, createConfig, preset, type PresetName, type TokenFormer, type TokenFormerConfig } from '@tokenformer/model';
-import { resolveCheckpoint } from './generate.js';
+import { resolveCheckpoint } from '@tokenformer/trainer/node';
 import { growModel } from './grow.js';
 import { Tokenizer } from '@tokenformer/tokenizer';
 import { runTraining } from '@tokenformer/trainer/node';

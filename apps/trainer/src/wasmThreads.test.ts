@@ -9,7 +9,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const app = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = join(app, 'dist', 'backend.js');
 // inside the app's node_modules, so the child resolves @tensorflow/* as the app does
 const dir = mkdtempSync(join(app, 'node_modules', '.wasm-threads-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,7 +16,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // The child: start wasm with N threads, one matMul, one loss and gradient, print what happened, and end by itself.
 const child = join(dir, 'child.mjs');
 writeFileSync(child, `
-import { startBackend } from ${JSON.stringify(pathToFileURL(dist).href)};
+import { startBackend } from '@tokenformer/node-runtime';
 import * as tf from '@tensorflow/tfjs';
 import { preset, TokenFormer } from '@tokenformer/model';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';

@@ -1,6 +1,6 @@
 // Loading a checkpoint into the page: config.json, then model.safetensors one tensor at a time
 // (HTTP Range requests, or slices of a picked file), then tokenizer.json.
-import { blobSource, configFromJson, deserializeCheckpointFromSource, type ByteSource, type TokenFormer } from '@tokenformer/model';
+import { blobSource, checkTokenizerFits, configFromJson, deserializeCheckpointFromSource, type ByteSource, type TokenFormer } from '@tokenformer/model';
 import { Tokenizer } from '@tokenformer/tokenizer';
 import { checkFitsDevice } from './backend.js';
 import { httpSource } from './httpSource.js';
@@ -21,7 +21,7 @@ async function build(config: string, weights: ByteSource, tokenizerJson: string,
   const resolved = configFromJson(config);
   checkFitsDevice(resolved.vocabSize * resolved.hiddenSize * 4, `its word embedding [${resolved.vocabSize}, ${resolved.hiddenSize}]`);
   const tokenizer = Tokenizer.fromJSON(tokenizerJson);
-  if (tokenizer.vocabSize() > resolved.vocabSize) throw new Error(`the tokenizer has ${tokenizer.vocabSize()} ids, the model only ${resolved.vocabSize}: they do not belong together`);
+  checkTokenizerFits(tokenizer.vocabSize(), resolved.vocabSize);
   const model = await deserializeCheckpointFromSource(config, weights);
   return { model, tokenizer, name };
 }

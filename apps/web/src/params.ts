@@ -1,20 +1,16 @@
 // The page's settings from its URL (shareable links): ?model=URL&tokenizer=URL&prompt=TEXT
 // &max_new_tokens=N&temperature=T&top_k=K&top_p=P&seed=S&stop=TOKENS&backend=webgpu|wasm&run=1.
 // Names follow the generation options of the API and the CLIs.
+import type { GenerationSettings } from '@tokenformer/model';
 
 export type PageBackend = 'webgpu' | 'wasm';
 
-export interface PageSettings {
+export interface PageSettings extends GenerationSettings {
   /** The checkpoint directory's URL (config.json + model.safetensors inside). */
   model?: string;
   /** tokenizer.json's URL; default: the checkpoint's own tokenizer.json. */
   tokenizer?: string;
   prompt: string;
-  maxNewTokens: number;
-  temperature: number;
-  topK: number;
-  topP: number;
-  seed?: number;
   /** Tokens (as text, comma-separated) that end generation; `<|endoftext|>` by default. */
   stop: string[];
   backend: PageBackend;

@@ -6,7 +6,7 @@ import { CheckpointError } from './errors.js';
 import { checkFitsBackend } from './backendChecks.js';
 import { TokenFormer } from './model.js';
 import { indexSafetensors, parseSafetensors, safetensorsHeaderLength, serializeSafetensors, toFloat32, type SafetensorsEntry } from './safetensors.js';
-import type { ByteSource } from './official/byteSource.js';
+import type { ByteSource } from './byteSource.js';
 
 export interface CheckpointBytes {
   /** config.json's text. */

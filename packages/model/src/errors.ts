@@ -29,6 +29,11 @@ export class GenerationError extends TokenFormerError {
 }
 
 /** A PyTorch checkpoint file (zip, legacy pickle, or its pickle program) that is malformed, truncated or not a plain state dict. */
+/** A read outside a byte source (a truncated file, a short HTTP range). */
+export class ByteSourceError extends TokenFormerError {
+  override name = 'ByteSourceError';
+}
+
 export class TorchFileError extends TokenFormerError {
   override name = 'TorchFileError';
 }

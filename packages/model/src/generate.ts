@@ -6,17 +6,24 @@ import { KVCache } from './kvCache.js';
 import { mulberry32 } from './random.js';
 import { sampleToken } from './sampling.js';
 
-export interface GenerateOptions {
-  /** How many tokens to add at most. Default 32. */
-  maxNewTokens?: number;
-  /** 0 = greedy. Default 1. */
-  temperature?: number;
+/**
+ * The generation settings the API, the CLI and the web page share (DESIGN.md's generation options;
+ * `stop` is ids here, text in the CLI and the page).
+ */
+export interface GenerationSettings {
+  /** How many tokens to add at most. API default 32. */
+  maxNewTokens: number;
+  /** 0 = greedy. API default 1. */
+  temperature: number;
   /** Keep the k most likely tokens; 0 = off (default). */
-  topK?: number;
+  topK: number;
   /** Nucleus sampling mass; 1 = off (default). */
-  topP?: number;
+  topP: number;
   /** Seed of the sampler; the same seed gives the same tokens. Default: random. */
   seed?: number;
+}
+
+export interface GenerateOptions extends Partial<GenerationSettings> {
   /** Token ids that end generation; the stop id itself is not returned. */
   stop?: readonly number[];
   /** Use the KV cache (default true); false re-runs the full sequence each step. */

@@ -9,10 +9,11 @@ export {
 export { preset, PRESET_NAMES, type PresetName } from './presets.js';
 export { configToJson, configFromJson } from './configJson.js';
 export { KVCache, type LayerCache } from './kvCache.js';
-export { generate, type GenerateOptions, type Decoder } from './generate.js';
+export { generate, type GenerateOptions, type GenerationSettings, type Decoder } from './generate.js';
 export { sampleToken, argmax, type SamplingOptions } from './sampling.js';
 export { mulberry32 } from './random.js';
 export { type IdsInput } from './ids.js';
+export { checkTokenizerFits } from './vocabulary.js';
 export { pattentionPrefix } from './block.js';
 export { layerNorm } from './layerNorm.js';
 export { applyRotary, rotaryTables, type RotaryTables } from './rotary.js';
@@ -25,15 +26,6 @@ export {
 } from './safetensors.js';
 export { serializeCheckpoint, deserializeCheckpoint, deserializeCheckpointFromSource, loadCheckpointFromUrl, type CheckpointBytes } from './checkpoint.js';
 export {
-  TokenFormerError, ConfigError, InputError, SafetensorsError, CheckpointError, GenerationError, TorchFileError,
+  TokenFormerError, ConfigError, InputError, SafetensorsError, CheckpointError, GenerationError, ByteSourceError,
 } from './errors.js';
-export { bytesSource, blobSource, type ByteSource } from './official/byteSource.js';
-export { readTorchStateDict, tensorToFloat32, type TorchStateDict, type TorchFileFormat } from './official/torchFile.js';
-export { StorageRef, TensorRef, ALLOWED_GLOBALS } from './official/torchPickle.js';
-export { ZipWriter, type ByteSink, type ZipWriterOptions } from './official/zipWriter.js';
-export { officialNamePairs } from './official/officialNames.js';
-export { configFromOfficial, neoxArgsFromConfig, normalizeNeoxArgs, RELEASED_DEFAULTS, type NeoxArgs, type NeoxArgsOptions } from './official/officialConfig.js';
-export {
-  openOfficialCheckpoint, importOfficial, exportOfficial,
-  type OfficialCheckpoint, type ImportedTensor, type ExportOptions,
-} from './official/officialCheckpoint.js';
+export { bytesSource, blobSource, checkRange, type ByteSource } from './byteSource.js';

@@ -1,9 +1,8 @@
 // Next-token cross-entropy with an ignore index, fused: no one-hot targets, and a hand-written
 // gradient softmax(logits) - onehot(target) (tfjs's logSumExp gradient goes through Max's
-// gradient, a broadcast Equal that took 0.7 s of a 10 s wasm training step). The target's logit
-// is read with gatherND and its gradient scattered with scatterND, which every backend has.
-// One softmax serves both passes: the loss is -log(softmax[target]), and tf.softmax is one fused,
-// vectorised kernel on wasm (16 ms for [512, 4096], where max, subtract, exp and sum took 50).
+// gradient, a broadcast Equal: slow; README, benchmarks). The target's logit is read with gatherND
+// and its gradient scattered with scatterND, which every backend has. One softmax serves both
+// passes: the loss is -log(softmax[target]), and tf.softmax is one fused kernel on wasm.
 // A target probability below the smallest normal float is read as that float, so a loss is capped
 // at 87.3 nats (a diverged model); the gradient is unaffected.
 import * as tf from '@tensorflow/tfjs-core';

@@ -9,7 +9,7 @@ import type { TokenFormerConfig } from './config.js';
 import { CheckpointError, TorchFileError } from './errors.js';
 import type { TokenFormer } from './model.js';
 import { tensorShapes } from './weights.js';
-import { checkRange, type ByteSource } from './official/byteSource.js';
+import { checkRange, type ByteSource } from './byteSource.js';
 import { exportOfficial, openOfficialCheckpoint, type ExportOptions } from './official/officialCheckpoint.js';
 import type { TorchFileFormat } from './official/torchFile.js';
 import { safetensorsLayout } from './safetensors.js';

@@ -1,9 +1,9 @@
 // 2-D matrix products whose forward and backward passes use only plain 2-D matMul without
 // transpose flags: the one fast path of the wasm backend (tfjs's stock MatMul gradient uses
 // transpose flags, which fall to a scalar loop there). Transposes are explicit (transpose2d: our kernel where the backend has it).
-// One exception, measured on wasm: a · bᵀ with fewer than SMALL_M_ROWS rows of `a` (decoding)
-// is faster with the transposeB flag than with an explicit transpose of b (0.4 vs 2.7 ms for
-// [1, 256] · [1024, 256]ᵀ), so its forward pass uses the flag.
+// One exception, measured on wasm (README, benchmarks): a · bᵀ with fewer than SMALL_M_ROWS rows of
+// `a` (decoding) is faster with the transposeB flag than with an explicit transpose of b, so its
+// forward pass uses the flag.
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradSaveFunc, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import { typedCustomGrad } from './customGrad.js';
@@ -35,7 +35,7 @@ const matMulBTGrad = typedCustomGrad((a: Tensor, b: Tensor, save: GradSaveFunc) 
       const [sa, sb] = saved as [Tensor2D, Tensor2D];
       return [
         tf.matMul(dy as Tensor2D, sb), // [M, K]
-        // dyᵀ · a; measured on wasm faster than (aᵀ · dy)ᵀ for every Pattention and logits shape of the bench config (1.6x for the logits)
+        // dyᵀ · a: measured faster on wasm than (aᵀ · dy)ᵀ for every Pattention and logits shape of the bench config
         tf.matMul(transpose2d(dy as Tensor2D), sa), // [N, K]
       ];
     },

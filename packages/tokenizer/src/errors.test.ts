@@ -1,7 +1,7 @@
 // Malformed and unsupported files fail with typed errors that name the field and the value.
 import { describe, expect, it } from 'vitest';
 import { MalformedTokenizerError, TokenizerInputError, UnsupportedFeatureError } from './errors.js';
-import { parseMergesTxt, parseVocabJson } from './models/bpe.js';
+import { parseMergesTxt, parseVocabJson } from './models/bpeJson.js';
 import { Tokenizer } from './tokenizer.js';
 
 const vocab = { a: 0, b: 1, ab: 2, 'Ġ': 3 };

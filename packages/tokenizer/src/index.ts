@@ -3,7 +3,8 @@
 export { Tokenizer, type DecodeOptions, type EncodeInput, type EncodeOptions, type TokenizerParts, wellFormed } from './tokenizer.js';
 export type { Encoding } from './encoding.js';
 export type { AddedToken } from './addedVocabulary.js';
-export { BPE, type BpeOptions, byteToken, parseMergesTxt, parseVocabJson } from './models/bpe.js';
+export { BPE, type BpeOptions, byteToken } from './models/bpe.js';
+export { parseMergesTxt, parseVocabJson } from './models/bpeJson.js';
 export { BYTE_TO_CHAR, byteLevelAlphabet, toByteLevel } from './byteAlphabet.js';
 export * from './normalizers/index.js';
 export * from './preTokenizers/index.js';

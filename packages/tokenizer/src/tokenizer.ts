@@ -6,7 +6,8 @@ import { ByteLevelDecoder, type Decoder, decoderFromJson } from './decoders/inde
 import { concatEncodings, emptyEncoding, type Encoding, pushToken } from './encoding.js';
 import { MalformedTokenizerError, TokenizerInputError, UnsupportedFeatureError } from './errors.js';
 import { asArray, asBool, asInt, asObject, asString, type Json, type JsonObject, typeOf } from './json.js';
-import { BPE, parseMergesTxt, parseVocabJson } from './models/bpe.js';
+import { BPE } from './models/bpe.js';
+import { parseMergesTxt, parseVocabJson } from './models/bpeJson.js';
 import { type Normalizer, normalizerFromJson } from './normalizers/index.js';
 import { type Piece, pieceSpan } from './piece.js';
 import { ByteLevelProcessor, type PostProcessor, postProcessorFromJson } from './processors/index.js';

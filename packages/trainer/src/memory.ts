@@ -5,8 +5,8 @@
 // configs varying d, L, the token counts, heads, T, V and the batch; each within -5%/+3%):
 //   bytes ≈ 26·P + 4·N·(Σ_layers (104·d + 6·Σn + 7·H·T) + 9.5·V)
 // P parameters (weights, gradients, clipped gradients, AdamW's moments, transposes: 26 bytes each),
-// N tokens in the micro-batch, Σn a layer's query + key + value + proj + ffn token counts. Measured
-// on the bench config (5.2M parameters, T = 256): 18 rows reach a 4.05 GB heap and train, 20 crash.
+// N tokens in the micro-batch, Σn a layer's query + key + value + proj + ffn token counts (README,
+// benchmarks: where the bench config's heap ends).
 import * as tf from '@tensorflow/tfjs-core';
 import { activeBackendTraits } from '@tokenformer/kernels';
 import { countParams, type TokenFormerConfig } from '@tokenformer/model';

@@ -5,8 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernels } from '@tokenformer/kernels/wasm';
 import { describe } from 'vitest';
-import { activateBackend } from './activate.js';
-import { nodeGpu } from './nodeWebgpu.js';
+import { activateBackend } from '@tokenformer/node-runtime';
+import { nodeGpu } from '@tokenformer/node-runtime/dawn';
 
 export type BackendName = 'cpu' | 'wasm' | 'webgpu';
 

@@ -7,7 +7,7 @@ import { TokenFormer } from '../model.js';
 import { tensorShapes } from '../weights.js';
 import type { TokenFormerConfig } from '../config.js';
 import { CheckpointError } from '../errors.js';
-import type { ByteSource } from './byteSource.js';
+import type { ByteSource } from '../byteSource.js';
 import { configFromOfficial, neoxArgsFromConfig, type NeoxArgsOptions } from './officialConfig.js';
 import { isOfficialBuffer, officialNamePairs } from './officialNames.js';
 import { stateDictPickle } from './pickleWriter.js';

@@ -3,7 +3,7 @@
 // safetensors file. Only the index is read up front; storages are read one at a time on demand.
 import { TorchFileError } from '../errors.js';
 import { indexSafetensors, safetensorsHeaderLength, toFloat32 } from '../safetensors.js';
-import type { ByteSource } from './byteSource.js';
+import type { ByteSource } from '../byteSource.js';
 import { unpicklePlain, unpickleStateDict, DTYPE_BYTES, StorageRef, TensorRef, type TorchFloatDtype } from './torchPickle.js';
 import { openZip, type ZipEntry } from './zip.js';
 

@@ -3,8 +3,15 @@
 // Everything is checked before it is trusted: signatures, STORED only, no encryption, entries
 // inside the file, and each entry's CRC-32 when it is read whole.
 import CRC32 from 'crc-32';
+import type { ByteSource } from '../byteSource.js';
 import { TorchFileError } from '../errors.js';
-import { checkRange, type ByteSource } from './byteSource.js';
+
+/** Checks a structure the zip names lies inside what holds it (TorchFileError: a truncated or forged file). */
+function checkRange(size: number, offset: number, length: number, what: string): void {
+  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size) {
+    throw new TorchFileError(`${what}: bytes [${offset}, ${offset + length}) run past the end of the ${size}-byte file (truncated?)`);
+  }
+}
 
 const EOCD = 0x06054b50;
 const EOCD64 = 0x06064b50;

@@ -1,18 +1,18 @@
 // Random access to a file's bytes without holding the file: a checkpoint of several GB is read
 // piece by piece (the zip directory, the pickle, one storage at a time).
-import { TorchFileError } from '../errors.js';
+import { ByteSourceError } from './errors.js';
 
 export interface ByteSource {
   /** Total size in bytes. */
   readonly size: number;
-  /** Exactly `length` bytes from `offset`; throws TorchFileError past the end. */
+  /** Exactly `length` bytes from `offset`; throws ByteSourceError past the end. */
   read(offset: number, length: number): Promise<Uint8Array>;
 }
 
 /** Checks a read lies inside a source of `size` bytes. */
 export function checkRange(size: number, offset: number, length: number, what: string): void {
   if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size) {
-    throw new TorchFileError(`${what}: bytes [${offset}, ${offset + length}) run past the end of the ${size}-byte file (truncated?)`);
+    throw new ByteSourceError(`${what}: bytes [${offset}, ${offset + length}) run past the end of the ${size}-byte file (truncated?)`);
   }
 }
 

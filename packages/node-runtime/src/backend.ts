@@ -1,12 +1,14 @@
-// The backend is chosen here and nowhere else. `auto` takes tfjs-node-gpu or tfjs-node when they are
+// Starting a tfjs backend in Node, for the apps and tools: `auto` takes tfjs-node-gpu or tfjs-node when they are
 // installed (they need libtensorflow, which their install script downloads: optional, detected at
 // run time, never required), else wasm. A backend asked for by name that cannot start is an error
 // that says why; tfjs's own silent fallback is checked against.
+// Our own kernels are registered for the backend started (registerWasmKernels for wasm).
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmKernels } from '@tokenformer/kernels/wasm';
+import { nodeGpu } from './dawn.js';
 import { enableWasmThreads, wasmThreadsStarted } from './wasmThreads.js';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'webgpu', 'cpu'] as const;
@@ -52,25 +54,13 @@ async function tryTensorflow(): Promise<string | null> {
 }
 
 async function webgpuInNode(): Promise<void> {
-  const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
-  let dawn: { create(o: string[]): { requestAdapter(): Promise<unknown> }; globals: Record<string, unknown> };
-  try {
-    dawn = (await import('webgpu')) as unknown as typeof dawn;
-  } catch (e) {
-    throw new BackendError(`webgpu is unavailable: the webgpu (Dawn) package does not load (${(e as Error).message})`);
-  }
-  let gpu = dawn.create([]);
-  if (!(await gpu.requestAdapter()) && !process.env.VK_ICD_FILENAMES && existsSync(swiftshader)) {
-    process.env.VK_ICD_FILENAMES = swiftshader;
-    gpu = dawn.create([]);
-  }
-  if (!(await gpu.requestAdapter())) throw new BackendError('webgpu is unavailable: Dawn finds no adapter (no GPU driver, and no SwiftShader: apt-get install chromium libvulkan1)');
-  Object.assign(globalThis, dawn.globals);
-  Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+  const gpu = await nodeGpu();
+  if (typeof gpu === 'string') throw new BackendError(`webgpu is unavailable: ${gpu}`);
   await import('@tensorflow/tfjs-backend-webgpu');
 }
 
-async function activate(name: string): Promise<void> {
+/** Makes `name` the active backend, or throws naming the backend tfjs stayed on (its setBackend only warns). */
+export async function activateBackend(name: string): Promise<void> {
   const ok = await tf.setBackend(name);
   await tf.ready();
   if (!ok || tf.getBackend() !== name) throw new BackendError(`backend ${name} did not start (tfjs is on ${tf.getBackend()})`);
@@ -87,7 +77,7 @@ export async function startBackend(choice: BackendChoice, options: BackendOption
   if (choice === 'auto' || choice === 'tensorflow') {
     const why = await tryTensorflow();
     if (why === null) {
-      await activate('tensorflow');
+      await activateBackend('tensorflow');
       return tf.getBackend();
     }
     if (choice === 'tensorflow') throw new BackendError(`backend tensorflow is unavailable: ${why}`);
@@ -101,7 +91,7 @@ export async function startBackend(choice: BackendChoice, options: BackendOption
     if (threads > 1) enableWasmThreads(threads);
   }
   if (choice === 'webgpu') await webgpuInNode();
-  await activate(choice);
+  await activateBackend(choice);
   if (choice === 'wasm' && threads > 1) {
     const running = wasmThreadsStarted();
     if (running !== threads) throw new BackendError(`wasm started ${running} threads, not the ${threads} asked for`);

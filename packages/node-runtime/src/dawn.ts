@@ -1,5 +1,5 @@
-// WebGPU for Node: the `webgpu` npm package (Dawn) installed as navigator.gpu. Shared by the test
-// backend matrix and the repository scripts (bench); no test-runner imports here.
+// WebGPU for Node: the `webgpu` npm package (Dawn) installed as navigator.gpu. The one set-up the CLIs,
+// the test backend matrix and the repository scripts share.
 import { existsSync } from 'node:fs';
 
 export type Gpu = { requestAdapter(): Promise<unknown> };

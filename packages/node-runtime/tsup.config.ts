@@ -1,0 +1,11 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: ['src/index.ts', 'src/dawn.ts'],
+  format: ['esm'],
+  sourcemap: true,
+  clean: true,
+  target: 'es2022',
+  platform: 'node',
+  external: [/^@tensorflow\//, /^@tokenformer\//, 'webgpu'],
+});
