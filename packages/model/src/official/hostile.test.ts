@@ -9,24 +9,12 @@ import { describe, expect, it } from 'vitest';
 import { bytesSource, CheckpointError } from '../index.js';
 import { openFileSource } from '../node.js';
 import { openOfficialCheckpoint, readTorchStateDict, TorchFileError, ZipWriter } from './index.js';
+import { memorySink } from './memorySink.test-helper.js';
 
 const DIR = fixturePath('official');
 const ARGS = parse(readFileSync(join(DIR, 'config.yml'), 'utf8')) as Record<string, unknown>;
 const ORIGINAL = readF32Safetensors(join(DIR, 'model.safetensors')); // official names, float32 (independent reader)
 const read = (file: string) => new Uint8Array(readFileSync(join(DIR, file)));
-
-function memorySink() {
-  const chunks: Uint8Array[] = [];
-  return {
-    sink: { write: async (chunk: Uint8Array) => void chunks.push(chunk.slice()) },
-    bytes: () => {
-      const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-      let at = 0;
-      for (const c of chunks) (out.set(c, at), (at += c.byteLength));
-      return out;
-    },
-  };
-}
 
 describe('hostile and broken files', () => {
   async function zipWith(pickle: Uint8Array, storages: Record<string, Uint8Array> = {}): Promise<Uint8Array> {

@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { bytesSource, configToJson, ConfigError, type TokenFormer } from '../index.js';
 import { exportOfficialToFile, importOfficialToDir, loadCheckpoint } from '../node.js';
 import { configFromOfficial, exportOfficial, importOfficial, neoxArgsFromConfig, readTorchStateDict, tensorToFloat32 } from './index.js';
+import { memorySink } from './memorySink.test-helper.js';
 
 const DIR = fixturePath('official');
 const ARGS = parse(readFileSync(join(DIR, 'config.yml'), 'utf8')) as Record<string, unknown>;
@@ -19,19 +20,6 @@ const EXPECTED = readJson<{ ids: number[][]; greedy: { prompt: number[]; tokens:
 const ORIGINAL = readF32Safetensors(join(DIR, 'model.safetensors')); // official names, float32 (independent reader)
 const FILES = ['pytorch_model.bin', 'pytorch_model_shared.bin', 'pytorch_model_legacy.bin', 'model.safetensors'];
 const read = (file: string) => new Uint8Array(readFileSync(join(DIR, file)));
-
-function memorySink() {
-  const chunks: Uint8Array[] = [];
-  return {
-    sink: { write: async (chunk: Uint8Array) => void chunks.push(chunk.slice()) },
-    bytes: () => {
-      const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-      let at = 0;
-      for (const c of chunks) (out.set(c, at), (at += c.byteLength));
-      return out;
-    },
-  };
-}
 
 async function stateDictValues(bytes: Uint8Array): Promise<Map<string, { shape: number[]; data: Float32Array }>> {
   const sd = await readTorchStateDict(bytesSource(bytes));
