@@ -12,7 +12,7 @@ import type { TokenFormerConfig } from '@tokenformer/model';
 import { TrainerConfigError } from './errors.js';
 import { trainLoop, type StepEvent, type ValidationEvent } from './loop.js';
 import { growRun, runSchedule, type GrowHook } from './runGrowth.js';
-import { openRun, openRunData, restoreOptimizer } from './runOpen.js';
+import { openRun, openRunData, restoreOptimizer, type RunData } from './runOpen.js';
 import { RunRecord } from './runRecord.js';
 import type { RunSettings } from './runState.js';
 import { TrainStep } from './trainStep.js';
@@ -70,10 +70,10 @@ export async function runTraining(
   const { state, latest } = opened;
   let model = opened.model;
   let trainStep = new TrainStep(model, settings);
-  let data: ReturnType<typeof openRunData> | undefined;
+  let data: RunData | undefined;
   try {
     data = openRunData(settings, state);
-    const { sampler, validBatches } = data;
+    const { sampler, validation, validBatches } = data;
     restoreOptimizer(model, trainStep.optimizer, settings, latest);
     const record = new RunRecord(runDir, settings, state, latest, tf.getBackend(), extraFiles);
     hooks.onStart?.({ resumedFrom: latest, step: state?.step ?? 0, params: model.countParams(), backend: record.backend });
@@ -91,7 +91,7 @@ export async function runTraining(
         startStep,
         microBatches: settings.microBatches,
         nextBatch: () => sampler.next(),
-        ...(data!.validation ? { validation: { every: settings.validEvery, batches: () => validBatches } } : {}),
+        ...(validation ? { validation: { every: settings.validEvery, batches: () => validBatches } } : {}),
         checkpointEvery: settings.checkpointEvery,
         ...(hooks.shouldStop ? { shouldStop: hooks.shouldStop } : {}),
         onStep: (e) => {

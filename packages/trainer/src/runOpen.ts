@@ -63,8 +63,9 @@ export async function openRun(runDir: string, config: TokenFormerConfig, setting
 
 /** Loads the AdamW moments the run resumes with: its latest checkpoint's, or initFrom's when asked and there. */
 export function restoreOptimizer(model: TokenFormer, optimizer: AdamW, settings: RunSettings, latest: string | null): void {
-  const from = latest ?? (settings.initFrom && settings.initOptimizer !== false ? settings.initFrom : null);
-  if (from && (latest || existsSync(join(from, OPTIMIZER_FILE)))) loadOptimizer(model, optimizer, new Uint8Array(readFileSync(join(from, OPTIMIZER_FILE))));
+  const load = (dir: string) => loadOptimizer(model, optimizer, new Uint8Array(readFileSync(join(dir, OPTIMIZER_FILE))));
+  if (latest) load(latest);
+  else if (settings.initFrom && settings.initOptimizer !== false && existsSync(join(settings.initFrom, OPTIMIZER_FILE))) load(settings.initFrom);
 }
 
 export interface RunData {
