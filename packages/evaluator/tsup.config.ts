@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: ['src/index.ts'],
   format: ['esm'],
-  dts: true,
+  dts: false, // declarations: tsc, one .d.ts per source file (no hashed chunk names in editor hovers)
   sourcemap: true,
   clean: true,
   target: 'es2022',

@@ -1,6 +1,8 @@
 // The house rules of DESIGN.md that code can check: no import cycles between source files, no app
 // imported by another package or app, no backend names compared outside packages/kernels, no backend
-// package imported by a published package, and no source file over 300 lines.
+// package imported by a published package, no source file over 300 lines, and published packages
+// that ship their LICENSE and whose READMEs link only to absolute URLs (a relative link points at a
+// file the tarball does not hold).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,5 +88,16 @@ describe('the house', () => {
   it('has no source file over 300 lines', () => {
     const long = files.map((f) => [rel(f), readFileSync(f, 'utf8').split('\n').length] as const).filter(([, n]) => n > 300);
     expect(long).toEqual([]);
+  });
+
+  it('ships a LICENSE with every published package, and links from its README only to absolute URLs', () => {
+    const license = readFileSync(join(ROOT, 'LICENSE'), 'utf8');
+    for (const p of readdirSync(join(ROOT, 'packages'))) {
+      const dir = join(ROOT, 'packages', p);
+      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { private?: boolean }).private) continue;
+      expect(readFileSync(join(dir, 'LICENSE'), 'utf8'), `packages/${p}/LICENSE`).toBe(license);
+      const relativeLinks = [...readFileSync(join(dir, 'README.md'), 'utf8').matchAll(/\]\(([^)]+)\)/g)].map((m) => m[1]!).filter((l) => !/^(https?:|#)/.test(l));
+      expect(relativeLinks, `packages/${p}/README.md`).toEqual([]);
+    }
   });
 });

@@ -1,19 +1,27 @@
-// Packs every publishable package with pnpm, installs the tarballs into empty folders outside the
-// workspace with npm (the registry provides only third-party packages), and imports them there:
-// proof that each package works alone, as a user gets it.
+// Packs every publishable package with pnpm and, for each, runs its README's quick start as a
+// newcomer would: in an empty folder outside the workspace, `npm install` with exactly the README's
+// package list (our own names mapped to the tarballs, and the tarballs of the packages they depend
+// on, which the registry would give), then `node quickstart.mjs` with exactly the README's script.
+// A README that drifts from the code fails here.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readQuickStart } from './quickStart.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const TFJS = '4.22.0';
 
 export interface PackedPackage {
   name: string;
+  dir: string;
   tarball: string;
   files: string[];
+  /** Bytes of the .tgz, and of its files unpacked. */
+  packedBytes: number;
+  unpackedBytes: number;
+  /** Our packages it depends on (names). */
+  dependsOn: string[];
 }
 
 /** pnpm as the running script was started (npx pnpm@... sets npm_execpath), else from PATH. */
@@ -29,205 +37,105 @@ export function packAll(destination: string): PackedPackage[] {
   const packed: PackedPackage[] = [];
   for (const dir of readdirSync(join(ROOT, 'packages'))) {
     const pkgDir = join(ROOT, 'packages', dir);
-    const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { name: string; private?: boolean };
+    const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { name: string; private?: boolean; dependencies?: Record<string, string> };
     if (pkg.private) continue;
     const out = run(pnpm[0]!, [...pnpm.slice(1), 'pack', '--pack-destination', destination, '--json'], pkgDir);
     const info = JSON.parse(out) as { filename: string; files: { path: string }[] };
-    packed.push({ name: pkg.name, tarball: info.filename, files: info.files.map((f) => f.path).sort() });
+    const files = info.files.map((f) => f.path).sort();
+    packed.push({
+      name: pkg.name,
+      dir: pkgDir,
+      tarball: info.filename,
+      files,
+      packedBytes: statSync(info.filename).size,
+      unpackedBytes: files.reduce((sum, f) => sum + statSync(join(pkgDir, f)).size, 0),
+      dependsOn: Object.keys(pkg.dependencies ?? {}).filter((d) => d.startsWith('@tokenformer/')),
+    });
   }
   return packed;
 }
 
-/** Installs `deps` (tarball paths and registry specs) into a new folder and runs `script` there as ESM. */
-export function installAndRun(base: string, label: string, deps: string[], script: string): string {
-  const dir = join(base, label);
-  mkdirSync(dir);
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `pack-check-${label}`, private: true, type: 'module' }));
-  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...deps], dir);
-  writeFileSync(join(dir, 'check.mjs'), script);
-  return run('node', ['check.mjs'], dir);
+/** Bytes of every file under `dir`. */
+function treeBytes(dir: string): number {
+  let sum = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) sum += treeBytes(p);
+    else if (e.isFile()) sum += statSync(p).size;
+  }
+  return sum;
 }
 
-const KERNELS_ALONE = `
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-wasm';
-import { TRANSPOSE_2D, hasKernel } from '@tokenformer/kernels';
-import { registerWasmKernels } from '@tokenformer/kernels/wasm';
-const registered = registerWasmKernels();
-await tf.setBackend('wasm');
-const x = tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], [4, 4]);
-const xT = tf.engine().runKernel(TRANSPOSE_2D, { x });
-console.log(JSON.stringify({ backend: tf.getBackend(), registered: registered.length, has: hasKernel(TRANSPOSE_2D), xT: Array.from(xT.dataSync()) }));
-`;
+export interface QuickStartRun {
+  name: string;
+  /** The README's install list, and what npm was given for it. */
+  install: string[];
+  /** What `node quickstart.mjs` printed. */
+  output: string;
+  /** Bytes of node_modules after the install (the package, its dependencies and the tfjs packages named). */
+  installedBytes: number;
+}
 
-const PATTENTION_ALONE = `
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import { pattention, Pattention } from '@tokenformer/pattention';
-await tf.setBackend('cpu');
-const layer = new Pattention({ inputChannels: 4, outputChannels: 3, paramTokenNum: 5, seed: 1 });
-const y = layer.apply(tf.ones([2, 4]));
-const z = pattention(tf.ones([1, 4]), layer.readKeyParamTokens(), layer.valueParamTokens, { normActivationType: 'softmax' });
-console.log(JSON.stringify({ shape: y.shape, finite: [...y.dataSync(), ...z.dataSync()].every(Number.isFinite) }));
-`;
+/** The README's words with our packages mapped to tarballs, plus the tarballs of what they depend on. */
+function npmArguments(words: string[], packages: PackedPackage[]): string[] {
+  const byName = new Map(packages.map((p) => [p.name, p]));
+  const ours = new Set<string>();
+  const add = (name: string): void => {
+    const p = byName.get(name);
+    if (!p) throw new Error(`${name} is not a package of this repository`);
+    if (ours.has(name)) return;
+    ours.add(name);
+    for (const d of p.dependsOn) add(d);
+  };
+  const others = words.filter((w) => (w.startsWith('@tokenformer/') ? (add(w), false) : true));
+  return [...[...ours].map((n) => byName.get(n)!.tarball), ...others];
+}
 
-const MODEL_ALONE = `
-import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
-import { TokenFormer, preset } from '@tokenformer/model';
-import { loadCheckpoint, saveCheckpoint } from '@tokenformer/model/node';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-await tf.setBackend('wasm');
-const model = new TokenFormer(preset('tiny'), { seed: 1 });
-const loss = model.loss([[1, 2, 3, 4, 5]]);
-const dir = join(mkdtempSync(join(tmpdir(), 'pack-ckpt-')), 'ckpt');
-await saveCheckpoint(model, dir);
-const loaded = await loadCheckpoint(dir);
-const ids = await loaded.generate([1, 2, 3], { maxNewTokens: 4, temperature: 0 });
-console.log(JSON.stringify({ backend: tf.getBackend(), loss: loss.dataSync()[0], ids }));
-`;
+/** Installs the README's packages into a new folder and runs its quick-start script there as ESM. */
+export function runQuickStart(base: string, p: PackedPackage, packages: PackedPackage[]): QuickStartRun {
+  const { install, script } = readQuickStart(readFileSync(join(p.dir, 'README.md'), 'utf8'), `${p.name}/README.md`);
+  const dir = join(base, p.name.replace('@tokenformer/', 'quickstart-'));
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `pack-check-${p.name.replace('@tokenformer/', '')}`, private: true, type: 'module' }));
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...npmArguments(install, packages)], dir);
+  writeFileSync(join(dir, 'quickstart.mjs'), script);
+  let output: string;
+  try {
+    output = run('node', ['quickstart.mjs'], dir);
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string };
+    throw new Error(`${p.name}: the README's quick start failed\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+  }
+  return { name: p.name, install, output, installedBytes: treeBytes(join(dir, 'node_modules')) };
+}
 
-const TOKENIZER_ALONE = `
-import { BpeTrainer, Tokenizer } from '@tokenformer/tokenizer';
-import { saveTokenizer, loadTokenizer } from '@tokenformer/tokenizer/node';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-const trainer = new BpeTrainer({ vocabSize: 300, specialTokens: ['<|endoftext|>'] });
-trainer.feed('the quick brown fox jumps over the lazy dog '.repeat(20));
-const t = trainer.train();
-const file = join(mkdtempSync(join(tmpdir(), 'pack-tok-')), 'tokenizer.json');
-saveTokenizer(t, file);
-const again = loadTokenizer(file);
-const ids = again.encodeIds('the lazy fox<|endoftext|>');
-console.log(JSON.stringify({ vocabSize: again.vocabSize(), text: again.decode(ids), same: JSON.stringify(Tokenizer.fromJSON(t.toString()).encodeIds('the lazy fox')) === JSON.stringify(t.encodeIds('the lazy fox')) }));
-`;
-
-const DATA_ALONE = `
-import { GptSampler, IndexedDataset, preprocess, readSotu } from '@tokenformer/data/node';
-import { decodeIndex } from '@tokenformer/data';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-const prefix = join(mkdtempSync(join(tmpdir(), 'pack-data-')), 'sotu');
-const docs = [];
-for await (const d of readSotu()) if (docs.push(d) >= 5) break;
-const report = await preprocess(docs, { encode: (t) => Array.from(t.slice(0, 200), (c) => c.charCodeAt(0) % 256), eod: 0, vocabSize: 256, outputPrefix: prefix });
-const ds = IndexedDataset.open(report.train.prefix);
-const sampler = new GptSampler(ds, { seqLength: 64, batchSize: 2, seed: 1 });
-const batch = sampler.next();
-const index = decodeIndex(readFileSync(report.train.prefix + '.idx'), 'idx');
-console.log(JSON.stringify({ documents: ds.numDocuments, shape: batch.shape, dtype: index.dtype }));
-`;
-
-const TRAINER_ALONE = `
-import * as tf from '@tensorflow/tfjs';
-import { TokenFormer, preset } from '@tokenformer/model';
-import { TrainStep, learningRateSchedule } from '@tokenformer/trainer';
-import { runTraining } from '@tokenformer/trainer/node';
-await tf.setBackend('cpu');
-const model = new TokenFormer(preset('tiny'), { seed: 1 });
-const step = new TrainStep(model);
-const lr = learningRateSchedule({ maxLr: 1e-3, warmupSteps: 1, decaySteps: 10 });
-const batch = { data: Int32Array.from({ length: 17 }, (_, i) => i), shape: [1, 17] };
-const a = await step.run([batch], lr(1));
-const b = await step.run([batch], lr(2));
-console.log(JSON.stringify({ steps: step.optimizer.step, falling: b.loss < a.loss, node: typeof runTraining }));
-`;
-
-const GROWTH_ALONE = `
-import * as tf from '@tensorflow/tfjs';
-import { TokenFormer, preset } from '@tokenformer/model';
-import { grow, measureDeviation } from '@tokenformer/growth';
-await tf.setBackend('cpu');
-const config = preset('tiny');
-const model = new TokenFormer(config, { seed: 1 });
-const weights = model.exportWeights();
-const g = grow(config, weights, { add: { ffn: 8 }, seed: 2 });
-const dev = await measureDeviation({ config, weights }, g, [[1, 2, 3, 4, 5]]);
-console.log(JSON.stringify({ ffn: g.config.layers[0].ffn.paramTokenNum - config.layers[0].ffn.paramTokenNum, maxAbsLogitDiff: dev.maxAbsLogitDiff }));
-`;
-
-const EVALUATOR_ALONE = `
-import * as tf from '@tensorflow/tfjs';
-import { TokenFormer, createConfig } from '@tokenformer/model';
-import { BpeTrainer } from '@tokenformer/tokenizer';
-import { TASKS, TokenFormerLM, evaluate, parseJsonl } from '@tokenformer/evaluator';
-await tf.setBackend('cpu');
-const trainer = new BpeTrainer({ vocabSize: 300, specialTokens: ['<|endoftext|>'] });
-trainer.feed('the quick brown fox jumps over the lazy dog '.repeat(20));
-const tokenizer = trainer.train();
-const model = new TokenFormer(createConfig({ vocabSize: 300, hiddenSize: 16, numLayers: 1, numAttentionHeads: 2, qkvSlotNum: 8, projSlotNum: 8, ffnSlotNum: 16, maxSeqLen: 32 }), { seed: 1 });
-const rows = parseJsonl('{"text": "the quick brown fox"}\\n{"text": "over the lazy dog"}', 'lambada_openai.jsonl');
-const r = await evaluate(new TokenFormerLM(model, tokenizer), [{ task: TASKS.get('lambada_openai'), rows }], { bootstrapIters: 100 });
-console.log(JSON.stringify({ tasks: TASKS.size, perplexity: r.results.lambada_openai['perplexity,none'] > 1, samples: r['n-samples'].lambada_openai.effective }));
-`;
 
 export interface PackReport {
   packages: PackedPackage[];
-  kernelsAlone: { backend: string; registered: number; has: boolean; xT: number[] };
-  pattentionAlone: { shape: number[]; finite: boolean };
-  modelAlone: { backend: string; loss: number; ids: number[] };
-  tokenizerAlone: { vocabSize: number; text: string; same: boolean };
-  dataAlone: { documents: number; shape: number[]; dtype: string };
-  trainerAlone: { steps: number; falling: boolean; node: string };
-  growthAlone: { ffn: number; maxAbsLogitDiff: number };
-  evaluatorAlone: { tasks: number; perplexity: boolean; samples: number };
+  quickStarts: Map<string, QuickStartRun>;
 }
 
-export function packCheck(): PackReport {
+/** Packs every package and runs every README's quick start from the tarballs. */
+export function packCheck(only: string[] = []): PackReport {
   const base = mkdtempSync(join(tmpdir(), 'tokenformer-pack-'));
   try {
     const packages = packAll(base);
-    const tarball = (name: string) => packages.find((p) => p.name === name)!.tarball;
-    const kernelsAlone = JSON.parse(
-      installAndRun(base, 'kernels', [tarball('@tokenformer/kernels'), `@tensorflow/tfjs-core@${TFJS}`, `@tensorflow/tfjs-backend-wasm@${TFJS}`], KERNELS_ALONE),
-    );
-    const pattentionAlone = JSON.parse(
-      installAndRun(base, 'pattention', [tarball('@tokenformer/pattention'), tarball('@tokenformer/kernels'), `@tensorflow/tfjs-core@${TFJS}`, `@tensorflow/tfjs-backend-cpu@${TFJS}`], PATTENTION_ALONE),
-    );
-    const modelAlone = JSON.parse(
-      installAndRun(
-        base,
-        'model',
-        [tarball('@tokenformer/model'), tarball('@tokenformer/pattention'), tarball('@tokenformer/kernels'), `@tensorflow/tfjs@${TFJS}`, `@tensorflow/tfjs-backend-wasm@${TFJS}`],
-        MODEL_ALONE,
-      ).trim().split('\n').pop()!,
-    );
-    const tokenizerAlone = JSON.parse(installAndRun(base, 'tokenizer', [tarball('@tokenformer/tokenizer')], TOKENIZER_ALONE));
-    const dataAlone = JSON.parse(installAndRun(base, 'data', [tarball('@tokenformer/data')], DATA_ALONE));
-    const trainerAlone = JSON.parse(
-      installAndRun(
-        base,
-        'trainer',
-        [tarball('@tokenformer/trainer'), tarball('@tokenformer/model'), tarball('@tokenformer/pattention'), tarball('@tokenformer/data'), tarball('@tokenformer/kernels'), `@tensorflow/tfjs@${TFJS}`],
-        TRAINER_ALONE,
-      ).trim().split('\n').pop()!,
-    );
-    const growthAlone = JSON.parse(
-      installAndRun(
-        base,
-        'growth',
-        [tarball('@tokenformer/growth'), tarball('@tokenformer/model'), tarball('@tokenformer/pattention'), tarball('@tokenformer/kernels'), `@tensorflow/tfjs@${TFJS}`],
-        GROWTH_ALONE,
-      ).trim().split('\n').pop()!,
-    );
-    const evaluatorAlone = JSON.parse(
-      installAndRun(
-        base,
-        'evaluator',
-        [tarball('@tokenformer/evaluator'), tarball('@tokenformer/model'), tarball('@tokenformer/pattention'), tarball('@tokenformer/tokenizer'), tarball('@tokenformer/kernels'), `@tensorflow/tfjs@${TFJS}`],
-        EVALUATOR_ALONE,
-      ).trim().split('\n').pop()!,
-    );
-    return { packages, kernelsAlone, pattentionAlone, modelAlone, tokenizerAlone, dataAlone, trainerAlone, growthAlone, evaluatorAlone };
+    const chosen = only.length === 0 ? packages : packages.filter((p) => only.includes(p.name.replace('@tokenformer/', '')));
+    const quickStarts = new Map(chosen.map((p) => [p.name, runQuickStart(base, p, packages)]));
+    return { packages, quickStarts };
   } finally {
     rmSync(base, { recursive: true, force: true });
   }
 }
 
+const kB = (n: number) => `${(n / 1024).toFixed(0)} kB`;
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  console.log(JSON.stringify(packCheck(), null, 2));
+  const report = packCheck(process.argv.slice(2)); // names (without @tokenformer/) to run only those quick starts
+  for (const p of report.packages) {
+    const q = report.quickStarts.get(p.name);
+    if (!q) continue;
+    console.log(`${p.name}: packed ${kB(p.packedBytes)}, unpacked ${kB(p.unpackedBytes)}, quick-start install ${(q.installedBytes / 1e6).toFixed(1)} MB (${q.install.join(' ')})`);
+    console.log(q.output.trim().replace(/^/gm, '    '));
+  }
 }

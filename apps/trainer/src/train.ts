@@ -50,7 +50,8 @@ export async function trainCommand(o: TrainCommandOptions): Promise<TrainSummary
   const initFrom = o.config.initFrom ? resolveCheckpoint(o.config.initFrom) : '';
   const config = initFrom ? configFromJson(readFileSync(join(initFrom, 'config.json'), 'utf8')) : modelConfig(o.config.model, tokenizer.vocabSize());
   if (config.vocabSize < tokenizer.vocabSize()) throw new Error(`the model's vocabulary (${config.vocabSize}) is smaller than the tokenizer's (${tokenizer.vocabSize()})`);
-  const { model: _spec, ...rest } = o.config;
+  // the run's settings: the config less the model and the growth (this command's grow hook uses those)
+  const { model: _spec, growQkv: _q, growProj: _p, growFfn: _f, growInit: _i, growTau: _t, growSeed: _s, ...rest } = o.config;
   const settings = { ...rest, initFrom, trainData: join(o.data, prep.train.prefix), ...(prep.valid ? { validData: join(o.data, prep.valid.prefix) } : {}) };
   const out = o.progress ?? process.stderr;
   const tty = out.isTTY === true;

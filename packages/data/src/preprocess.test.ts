@@ -84,6 +84,12 @@ describe('preprocess', () => {
     expect(existsSync(join(dir, 'broken_text_document.idx'))).toBe(false);
   });
 
+  it('creates the folders of its output prefix', async () => {
+    const prefix = join(dir, 'new', 'deeper', 'sotu');
+    const report = await preprocess(docs.slice(0, 2), { encode: (t) => neox.encodeIds(t.slice(0, 100)), eod: 0, vocabSize: 50277, outputPrefix: prefix });
+    expect(IndexedDataset.open(report.train.prefix).numDocuments).toBe(2);
+  });
+
   it('rejects bad options', async () => {
     await expect(preprocess([], { encode: () => [], eod: 0, vocabSize: 10, outputPrefix: join(dir, 'x'), validFraction: 1 })).rejects.toThrow(DataInputError);
   });

@@ -4,7 +4,7 @@ export { rollingWindows, type TokenWindow } from './windows.js';
 export { evaluate, scoreTask, resultsTable, paperTable, type EvaluateOptions, type EvaluationResults, type TaskData } from './evaluate.js';
 export { mean, meanStderr, sampleStddev, perplexity, weightedPerplexity, bitsPerByte, bootstrapStderr, type Weighted } from './metrics.js';
 export { PyRandom } from './pyRandom.js';
-export { parseJsonl, type Row } from './jsonl.js';
+export { parseJsonl, rowsOf, type Row } from './jsonl.js';
 export { pyCapitalize, codePointLength, pyWhitespaceSplitCount, utf8Length } from './pyText.js';
 export * from './tasks/index.js';
 export { EvaluatorError, TaskDataError } from './errors.js';

@@ -26,6 +26,17 @@ export function parseJsonl(text: string, file: string): Row[] {
   return rows;
 }
 
+/**
+ * Rows built in memory (objects in a task's Hugging Face row format), numbered from 1 under the name
+ * `source` for error messages (`rows:3: field "label" ...`); each must be a plain object.
+ */
+export function rowsOf(values: readonly Record<string, unknown>[], source = 'rows'): Row[] {
+  return values.map((value, i) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TaskDataError(`${source}:${i + 1}: a row must be an object`);
+    return { file: source, line: i + 1, value };
+  });
+}
+
 function fail(row: Row, field: string, expected: string): never {
   throw new TaskDataError(`${row.file}:${row.line}: field ${JSON.stringify(field)} must be ${expected}, got ${JSON.stringify(row.value[field]) ?? 'nothing'}`);
 }

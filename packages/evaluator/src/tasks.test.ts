@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fixturePath } from '@tokenformer/testing';
 import { describe, expect, it } from 'vitest';
 import {
-  PyRandom, TASKS, TaskDataError, bootstrapStderr, paperTable, codePointLength, evaluate, hellaswagPreprocess, meanStderr, parseJsonl, perplexity,
+  PyRandom, TASKS, TaskDataError, bootstrapStderr, paperTable, codePointLength, evaluate, hellaswagPreprocess, meanStderr, parseJsonl, perplexity, rowsOf,
   pyCapitalize, resultsTable, rollingWindows, wikitextDetokenize, type LanguageModel, type LoglikelihoodRequest,
 } from './index.js';
 
@@ -167,6 +167,14 @@ describe('malformed task data', () => {
     const lm = tableModel({});
     await expect(evaluate(lm, [{ task: TASKS.get(task)!, rows: rows(`${task}.jsonl`, objects) }])).rejects.toThrow(TaskDataError);
     await expect(evaluate(lm, [{ task: TASKS.get(task)!, rows: rows(`${task}.jsonl`, objects) }])).rejects.toThrow(message);
+  });
+
+  it('rows built in memory are the rows of the same JSONL, and name their index in errors', async () => {
+    const objects = [{ text: 'a b' }, { text: 'c d' }];
+    expect(rowsOf(objects, 'lambada_openai.jsonl')).toEqual(rows('lambada_openai.jsonl', objects));
+    const lm = tableModel({});
+    await expect(evaluate(lm, [{ task: TASKS.get('piqa')!, rows: rowsOf([{ goal: 'g', sol1: 1, sol2: 's', label: 0 }]) }])).rejects.toThrow(/rows:1: field "sol1"/);
+    expect(() => rowsOf([null as unknown as Record<string, unknown>])).toThrow(/rows:1: a row must be an object/);
   });
 
   it('a line that is not JSON names the file and line', () => {

@@ -21,12 +21,18 @@ export function checkFitsBackend(config: TokenFormerConfig): void {
 
 let gradientsChecked = false;
 
-/** tfjs-core alone registers no gradients; say how to get them instead of failing deep inside tfjs. */
+/**
+ * Training needs tfjs's gradient registrations, which tfjs-core alone lacks (forward passes, losses
+ * and generation do not): say how to get them instead of failing deep inside tfjs. Called by the
+ * trainer before its first step. `@tensorflow/tfjs` is the one import that registers them under Node
+ * ESM and bundlers alike (tfjs-core's `dist/register_all_gradients` is an ES module in a CommonJS
+ * package, which Node refuses).
+ */
 export function requireGradients(): void {
   if (gradientsChecked) return;
   if (!tf.getGradient('Mean') || !tf.getGradient('Softmax')) {
     throw new TokenFormerError(
-      "tfjs gradients are not registered: import '@tensorflow/tfjs' (or '@tensorflow/tfjs-core/dist/register_all_gradients' under a bundler) before training",
+      "training needs tfjs's gradients, which @tensorflow/tfjs-core alone does not register: npm install @tensorflow/tfjs and add `import '@tensorflow/tfjs';` before training",
     );
   }
   gradientsChecked = true;

@@ -1,6 +1,6 @@
 // @tokenformer/model: browser-safe entry (no fs). Node checkpoint directories: '@tokenformer/model/node'.
 export { tensorShapes } from './weights.js';
-export { checkFitsBackend } from './backendChecks.js';
+export { checkFitsBackend, requireGradients } from './backendChecks.js';
 export { TokenFormer, type TokenFormerOptions, type ForwardOptions, type LossOptions, type NamedVariable } from './model.js';
 export {
   createConfig, validateConfig, padVocabSize, countParams, headDim, rotaryDims, CONFIG_FORMAT, SLOT_NAMES,

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D, Variable } from '@tensorflow/tfjs-core';
 import { activeBackendTraits } from '@tokenformer/kernels';
 import { matMul2d, matMulBT } from '@tokenformer/pattention';
-import { checkFitsBackend, requireGradients } from './backendChecks.js';
+import { checkFitsBackend } from './backendChecks.js';
 import { TokenFormerBlock, pattentionPrefix, type InitialWeights } from './block.js';
 import { countParams, rotaryDims, SLOT_NAMES, validateConfig, type TokenFormerConfig } from './config.js';
 import { embeddingLookup } from './embedding.js';
@@ -133,7 +133,6 @@ export class TokenFormer {
 
   /** Mean next-token cross-entropy over non-ignored targets (see tokenLosses). Scalar; caller disposes. */
   loss(ids: IdsInput, targets?: IdsInput, options: LossOptions = {}): tf.Scalar {
-    requireGradients();
     const ignoreIndex = options.ignoreIndex ?? -100;
     return tf.tidy(() => {
       const [inputs, t] = this.inputsAndTargets(ids, targets, ignoreIndex);

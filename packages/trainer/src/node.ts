@@ -14,9 +14,10 @@ import { trainLoop, type StepEvent, type ValidationEvent } from './loop.js';
 import { growRun, runSchedule, type GrowHook } from './runGrowth.js';
 import { openRun, openRunData, restoreOptimizer, type RunData } from './runOpen.js';
 import { RunRecord } from './runRecord.js';
-import type { RunSettings } from './runState.js';
+import { completeRunSettings, type RunSettingsInput } from './runSettings.js';
 import { TrainStep } from './trainStep.js';
 
+export { completeRunSettings, DEFAULT_RUN_SETTINGS, type RunSettingsInput } from './runSettings.js';
 export { OPTIMIZER_FILE, TRAINER_STATE_FILE, type RunSettings, type TrainerState } from './runState.js';
 export { readRunPointer, resolveCheckpoint, writeRunPointer, type RunPointer } from './runDirectory.js';
 export { pruneCheckpoints } from './runRecord.js';
@@ -50,16 +51,17 @@ export interface RunResult {
 }
 
 /**
- * Train `config` (used for a new run) with `settings` in `runDir`, resuming from `runDir/latest`
+ * Train `config` (used for a new run) with `input` (completed by completeRunSettings) in `runDir`, resuming from `runDir/latest`
  * when it exists. `extraFiles` (e.g. tokenizer.json) go into every checkpoint.
  */
 export async function runTraining(
   runDir: string,
   config: TokenFormerConfig,
-  settings: RunSettings,
+  input: RunSettingsInput,
   hooks: RunHooks = {},
   extraFiles: Record<string, string | Uint8Array> = {},
 ): Promise<RunResult> {
+  const settings = completeRunSettings(input, config);
   const growAt = settings.growAt ?? 0;
   if (growAt !== 0) {
     if (!Number.isInteger(growAt) || growAt < 1 || growAt >= settings.steps) throw new TrainerConfigError(`growAt = ${growAt}: grow after a step in 1..${settings.steps - 1}, or 0 for never`);

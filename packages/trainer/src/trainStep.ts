@@ -3,7 +3,7 @@
 // loss or gradient norm is not finite changes nothing and is counted; too many in a row stop the
 // run, so a NaN never reaches the weights (or a checkpoint).
 import * as tf from '@tensorflow/tfjs-core';
-import type { TokenFormer } from '@tokenformer/model';
+import { requireGradients, type TokenFormer } from '@tokenformer/model';
 import { AdamW, type AdamWOptions, type AdamWParam } from './adamw.js';
 import { clipByGlobalNorm } from './clip.js';
 import { NonFiniteError, TrainerConfigError } from './errors.js';
@@ -54,6 +54,7 @@ export class TrainStep {
     readonly model: TokenFormer,
     options: TrainStepOptions = {},
   ) {
+    requireGradients();
     const wd = options.weightDecay ?? 0.1;
     if (!(wd >= 0)) throw new TrainerConfigError(`weightDecay = ${wd} must be >= 0`);
     this.clip = options.clip ?? 1.0;

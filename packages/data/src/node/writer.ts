@@ -1,6 +1,7 @@
 // Writes an indexed dataset: `<prefix>.bin` then `<prefix>.idx`, both through temporary files
 // renamed into place, the .idx last, so a crash never leaves a complete-looking pair.
-import { closeSync, existsSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DataInputError } from '../errors.js';
 import { encodeIndex, itemSize, type TokenDtype } from '../format.js';
 
@@ -21,6 +22,7 @@ export class IndexedDatasetWriter {
     readonly prefix: string,
     readonly dtype: TokenDtype,
   ) {
+    mkdirSync(dirname(prefix), { recursive: true }); // `--output data/sotu` with no data/ yet
     this.tmpBin = `${prefix}.bin.${process.pid}.tmp`;
     this.fd = openSync(this.tmpBin, 'w');
     this.buffer = new Uint8Array(1 << 20);
