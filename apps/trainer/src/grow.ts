@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { grow, measureDeviation, type Deviation, type GrownPattention, type Growth, type GrowthOptions } from '@tokenformer/growth';
-import { parseSafetensors, serializeSafetensors, toFloat32, TokenFormer, type TokenFormerConfig } from '@tokenformer/model';
+import { TokenFormer, type TokenFormerConfig } from '@tokenformer/model';
+import { deserializeOptimizerState, serializeOptimizerState } from '@tokenformer/trainer';
 import { loadCheckpoint, saveCheckpoint } from '@tokenformer/model/node';
 import { resolveCheckpoint } from '@tokenformer/trainer/node';
 
@@ -39,33 +40,17 @@ function probeIds(vocabSize: number, seqLen: number): number[][] {
  */
 async function growWithOptimizer(config: TokenFormerConfig, weights: Map<string, tf.Tensor>, options: GrowthOptions, optimizer?: Uint8Array): Promise<{ growth: Growth; optimizer?: Uint8Array }> {
   if (!optimizer) return { growth: grow(config, weights, options) };
-  const file = parseSafetensors(optimizer);
-  const state = new Map<string, tf.Tensor>();
-  for (const [key, entry] of file.tensors) state.set(key, tf.tensor(toFloat32(entry, key), entry.shape));
+  const state = deserializeOptimizerState(optimizer);
   let growth: Growth;
   try {
-    growth = grow(config, weights, options, state);
+    growth = grow(config, weights, options, state.moments);
   } finally {
-    tf.dispose([...state.values()]);
+    tf.dispose([...state.moments.values()]);
   }
   const moments = growth.optimizerState!;
-  const out = [];
-  for (const [name, t] of moments) out.push({ name, shape: t.shape, data: (await t.data()) as Float32Array });
+  const bytes = await serializeOptimizerState({ step: state.step, moments });
   tf.dispose([...moments.values()]);
-  return { growth, optimizer: serializeSafetensors(out, file.metadata) };
-}
-
-/** Grow a live model and its optimizer.safetensors bytes (the `grow` hook of a run with growAt). */
-export async function growModel(model: TokenFormer, optimizer: Uint8Array, options: GrowthOptions): Promise<{ model: TokenFormer; optimizer: Uint8Array; grown: GrownPattention[] }> {
-  const weights = model.exportWeights();
-  try {
-    const g = await growWithOptimizer(model.config, weights, options, optimizer);
-    const grownModel = new TokenFormer(g.growth.config, { weights: g.growth.weights });
-    tf.dispose([...g.growth.weights.values()]);
-    return { model: grownModel, optimizer: g.optimizer!, grown: g.growth.grown };
-  } finally {
-    tf.dispose([...weights.values()]);
-  }
+  return { growth, optimizer: bytes };
 }
 
 export async function growCommand(o: GrowCommandOptions): Promise<GrowCommandResult> {

@@ -2,11 +2,11 @@
 // has a checkpoint), with a progress line (a TTY) or plain log lines, metrics.jsonl and report.md.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configFromJson, createConfig, preset, type PresetName, type TokenFormer, type TokenFormerConfig } from '@tokenformer/model';
-import { resolveCheckpoint } from '@tokenformer/trainer/node';
-import { growModel } from './grow.js';
+import type * as tf from '@tensorflow/tfjs';
+import { grow } from '@tokenformer/growth';
+import { configFromJson, createConfig, preset, type PresetName, type TokenFormerConfig } from '@tokenformer/model';
 import { Tokenizer } from '@tokenformer/tokenizer';
-import { runTraining } from '@tokenformer/trainer/node';
+import { resolveCheckpoint, runTraining } from '@tokenformer/trainer/node';
 import { readPrepared } from './prepare.js';
 import { type ReportSummary, writeReport } from './report.js';
 import type { TrainConfig } from './trainConfig.js';
@@ -75,11 +75,10 @@ export async function trainCommand(o: TrainCommandOptions): Promise<TrainSummary
         shouldStop: () => stop,
         ...(o.config.growAt
           ? {
-              grow: async (model: TokenFormer, optimizer: Uint8Array) => {
+              grow: (config: TokenFormerConfig, weights: Map<string, tf.Tensor>, moments: Map<string, tf.Tensor>) => {
                 const c = o.config;
                 const add = { query: c.growQkv, key: c.growQkv, value: c.growQkv, proj: c.growProj, ffn: c.growFfn };
-                const g = await growModel(model, optimizer, { add, init: c.growInit, tau: c.growTau, seed: c.growSeed });
-                return { model: g.model, optimizer: g.optimizer };
+                return grow(config, weights, { add, init: c.growInit, tau: c.growTau, seed: c.growSeed }, moments);
               },
               onGrow: (g: { step: number; paramsBefore: number; paramsAfter: number }) =>
                 out.write(`${tty ? '\n' : ''}grew after step ${g.step}: ${g.paramsBefore.toLocaleString('en')} -> ${g.paramsAfter.toLocaleString('en')} parameters\n`),

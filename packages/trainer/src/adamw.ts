@@ -11,7 +11,25 @@ export interface AdamWParam {
   variable: tf.Variable;
   /** Decoupled weight decay for this parameter (0 for LayerNorm weights and biases). */
   weightDecay: number;
+  /**
+   * True when the variable holds the transpose of the parameter's exchanged layout (TokenFormer's key
+   * tokens: the variable is [d, n], checkpoints and growth use [n, d]). The state is given and taken
+   * in the exchanged layout.
+   */
+  transposed?: boolean;
 }
+
+/**
+ * AdamW's state, the one layout everything exchanges (TrainStep, growth, pruning, optimizer.safetensors):
+ * the update count, and the moments by `<name>.exp_avg` / `<name>.exp_avg_sq`, each shaped like the
+ * parameter `<name>` as the model exports it (`model.exportWeights()`: key tokens [n, d]).
+ */
+export interface OptimizerState {
+  step: number;
+  moments: Map<string, tf.Tensor>;
+}
+
+const SUFFIXES = ['exp_avg', 'exp_avg_sq'] as const;
 
 export interface AdamWOptions {
   beta1?: number;
@@ -78,30 +96,47 @@ export class AdamW {
     }
   }
 
-  /** The moments by `<name>.exp_avg` / `<name>.exp_avg_sq` (new tensors: the caller disposes). */
-  stateTensors(): Map<string, tf.Tensor> {
-    const out = new Map<string, tf.Tensor>();
+  /** The state (new tensors: the caller disposes the moments). */
+  state(): OptimizerState {
+    const moments = new Map<string, tf.Tensor>();
     for (const p of this.params) {
-      out.set(`${p.name}.exp_avg`, this.expAvg.get(p.name)!.clone());
-      out.set(`${p.name}.exp_avg_sq`, this.expAvgSq.get(p.name)!.clone());
+      for (const [suffix, source] of [
+        ['exp_avg', this.expAvg],
+        ['exp_avg_sq', this.expAvgSq],
+      ] as const) {
+        const v = source.get(p.name)!;
+        moments.set(`${p.name}.${suffix}`, p.transposed ? tf.transpose(v) : v.clone()); // the exchanged layout
+      }
     }
-    return out;
+    return { step: this.step, moments };
   }
 
-  /** Restore moments and step (e.g. from a checkpoint); shapes must match. */
-  loadState(step: number, state: Map<string, { shape: number[]; data: Float32Array }>): void {
+  /** Restores a state (e.g. from a checkpoint or a growth); every moment must be there with its shape. The caller keeps `state`. */
+  loadState(state: OptimizerState): void {
+    const { step, moments } = state;
     if (!Number.isInteger(step) || step < 0) throw new TrainerConfigError(`AdamW.loadState: step = ${step} must be an integer >= 0`);
+    const known = new Set(this.params.flatMap((p) => SUFFIXES.map((s) => `${p.name}.${s}`)));
+    for (const key of moments.keys()) if (!known.has(key)) throw new TrainerConfigError(`AdamW.loadState: ${key} is not a moment of a parameter of this optimizer`);
     for (const p of this.params) {
       for (const [suffix, target] of [
         ['exp_avg', this.expAvg],
         ['exp_avg_sq', this.expAvgSq],
       ] as const) {
         const key = `${p.name}.${suffix}`;
-        const s = state.get(key);
-        if (s === undefined) throw new TrainerConfigError(`AdamW.loadState: ${key} is missing`);
+        const m = moments.get(key);
+        if (m === undefined) throw new TrainerConfigError(`AdamW.loadState: ${key} is missing`);
         const v = target.get(p.name)!;
-        if (s.shape.join(',') !== v.shape.join(',')) throw new TrainerConfigError(`AdamW.loadState: ${key} has shape [${s.shape}], the parameter [${v.shape}]`);
-        tf.tidy(() => v.assign(tf.tensor(s.data, v.shape)));
+        const expected = p.transposed ? [...v.shape].reverse() : v.shape;
+        if (m.shape.join(',') !== expected.join(',')) throw new TrainerConfigError(`AdamW.loadState: ${key} has shape [${m.shape}], the parameter [${expected}]`);
+      }
+    }
+    for (const p of this.params) {
+      for (const [suffix, target] of [
+        ['exp_avg', this.expAvg],
+        ['exp_avg_sq', this.expAvgSq],
+      ] as const) {
+        const m = moments.get(`${p.name}.${suffix}`)!;
+        tf.tidy(() => target.get(p.name)!.assign(p.transposed ? tf.transpose(m) : m)); // the variable's layout
       }
     }
     this.step = step;

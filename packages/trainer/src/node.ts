@@ -11,17 +11,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { TokenFormerConfig } from '@tokenformer/model';
 import { TrainerConfigError } from './errors.js';
 import { trainLoop, type StepEvent, type ValidationEvent } from './loop.js';
-import { growRun, runSchedule, type GrowHook } from './runGrowth.js';
+import { growRun, runSchedule } from './runGrowth.js';
 import { openRun, openRunData, restoreOptimizer, type RunData } from './runOpen.js';
 import { RunRecord } from './runRecord.js';
 import { completeRunSettings, type RunSettingsInput } from './runSettings.js';
-import { TrainStep } from './trainStep.js';
+import { TrainStep, type GrowFunction } from './trainStep.js';
 
 export { completeRunSettings, DEFAULT_RUN_SETTINGS, type RunSettingsInput } from './runSettings.js';
 export { OPTIMIZER_FILE, TRAINER_STATE_FILE, type RunSettings, type TrainerState } from './runState.js';
 export { readRunPointer, resolveCheckpoint, writeRunPointer, type RunPointer } from './runDirectory.js';
 export { pruneCheckpoints } from './runRecord.js';
-export type { GrowHook } from './runGrowth.js';
 
 export interface RunHooks {
   onStep?: (e: StepEvent) => void;
@@ -32,11 +31,11 @@ export interface RunHooks {
   /** Called once with what the run starts from. */
   onStart?: (info: { resumedFrom: string | null; step: number; params: number; backend: string }) => void;
   /**
-   * At `settings.growAt`: the grown model and its AdamW state (optimizer.safetensors bytes, the
-   * checkpoint layout) from the current ones. The app supplies it (e.g. with @tokenformer/growth);
-   * the run disposes the old model.
+   * At `settings.growAt`: the growth, as `TrainStep.grow` takes it (config, weights and moments in
+   * the one layout to grown ones), e.g. `(c, w, m) => grow(c, w, { add: { ffn: 64 } }, m)` with
+   * @tokenformer/growth. The run disposes the old model.
    */
-  grow?: GrowHook;
+  grow?: GrowFunction;
   /** Called after the model grew. */
   onGrow?: (info: { step: number; paramsBefore: number; paramsAfter: number }) => void;
 }
@@ -76,7 +75,7 @@ export async function runTraining(
   try {
     data = openRunData(settings, state);
     const { sampler, validation, validBatches } = data;
-    restoreOptimizer(model, trainStep.optimizer, settings, latest);
+    restoreOptimizer(trainStep, settings, latest);
     const record = new RunRecord(runDir, settings, state, latest, tf.getBackend(), extraFiles);
     hooks.onStart?.({ resumedFrom: latest, step: state?.step ?? 0, params: model.countParams(), backend: record.backend });
 
@@ -117,7 +116,7 @@ export async function runTraining(
       stop = step < growAt || (hooks.shouldStop?.(step) ?? false); // the data ran out, or an interruption
     }
     if (!stop && growAt && step === growAt && record.grownAt === undefined) {
-      const grown = await growRun(model, trainStep, settings, hooks.grow!);
+      const grown = growRun(trainStep, hooks.grow!);
       ({ model, trainStep } = grown);
       record.grownAt = step;
       record.log({ type: 'growth', step, paramsBefore: grown.paramsBefore, paramsAfter: grown.paramsAfter });

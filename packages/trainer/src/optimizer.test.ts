@@ -40,14 +40,16 @@ describeEachBackend('AdamW and clipping vs PyTorch', (backend) => {
     }
     expect(opt.step).toBe(6);
     // state round trip
-    const state = opt.stateTensors();
-    const plain = new Map<string, { shape: number[]; data: Float32Array }>();
-    for (const [k, t] of state) plain.set(k, { shape: t.shape, data: (await t.data()) as Float32Array });
-    tf.dispose([...state.values()]);
+    const state = opt.state();
     const again = new AdamW(names.map((name, i) => ({ name, variable: vars[i]!, weightDecay: 0 })));
-    again.loadState(6, plain);
+    again.loadState(state);
     expect(again.step).toBe(6);
-    expect(() => again.loadState(1, new Map())).toThrow(/decay\.exp_avg is missing/);
+    const back = again.state();
+    for (const [k, t] of state.moments) expect(await back.moments.get(k)!.data(), k).toEqual(await t.data());
+    expect(() => again.loadState({ step: 1, moments: new Map() })).toThrow(/decay\.exp_avg is missing/);
+    const stray = tf.scalar(0);
+    expect(() => again.loadState({ step: 1, moments: new Map([['nope.exp_avg', stray], ...state.moments]) })).toThrow(/nope\.exp_avg is not a moment/);
+    tf.dispose([stray, ...state.moments.values(), ...back.moments.values()]);
     again.dispose();
     opt.dispose();
     tf.dispose(vars);

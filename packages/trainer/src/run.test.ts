@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { useBackend, type BackendName } from '@tokenformer/testing';
 import { IndexedDatasetWriter } from '@tokenformer/data/node';
 import * as tf from '@tensorflow/tfjs-core';
-import { parseSafetensors, preset, serializeSafetensors, toFloat32, TokenFormer } from '@tokenformer/model';
+import { preset, type TokenFormerConfig } from '@tokenformer/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrainerConfigError } from './errors.js';
 import { runTraining, type RunSettings } from './node.js';
@@ -110,27 +110,18 @@ describe('run directory', () => {
 // A growth step inside a run. The hook here is a test double (the real one is @tokenformer/growth's,
 // wired in apps/trainer): it appends 4 FFN tokens to every layer, zero keys and fixed values, and
 // zero moments for them.
-async function growFfn(model: TokenFormer, optimizer: Uint8Array): Promise<{ model: TokenFormer; optimizer: Uint8Array }> {
+function growFfn(config: TokenFormerConfig, weights: Map<string, tf.Tensor>, moments: Map<string, tf.Tensor>): { config: TokenFormerConfig; weights: Map<string, tf.Tensor>; optimizerState: Map<string, tf.Tensor> } {
   const m = 4;
-  const next = structuredClone(model.config);
+  const next = structuredClone(config);
   next.layers.forEach((l) => (l.ffn = { paramTokenNum: l.ffn.paramTokenNum + m, tau: Math.sqrt(l.ffn.paramTokenNum) }));
-  const weights = model.exportWeights();
+  const isFfn = (name: string) => /^layers\.\d+\.mlp\./.test(name);
   const grown = new Map<string, tf.Tensor>();
   for (const [name, t] of weights) {
-    const isFfn = /^layers\.\d+\.mlp\./.test(name);
-    grown.set(name, isFfn ? tf.concat([t, name.endsWith('keyParamTokens') ? tf.zeros([m, t.shape[1]!]) : tf.fill([m, t.shape[1]!], 0.01)]) : t.clone());
+    grown.set(name, isFfn(name) ? tf.concat([t, name.endsWith('keyParamTokens') ? tf.zeros([m, t.shape[1]!]) : tf.fill([m, t.shape[1]!], 0.01)]) : t.clone()); // [n + m, d]
   }
-  const bigger = new TokenFormer(next, { weights: grown });
-  tf.dispose([...weights.values(), ...grown.values()]);
-  const file = parseSafetensors(optimizer);
-  const moments = [...file.tensors].map(([name, e]) => {
-    const data = toFloat32(e, name);
-    if (!/^layers\.\d+\.mlp\./.test(name)) return { name, shape: e.shape, data };
-    const out = new Float32Array(data.length + m * e.shape[1]!);
-    out.set(data);
-    return { name, shape: [e.shape[0]! + m, e.shape[1]!], data: out };
-  });
-  return { model: bigger, optimizer: serializeSafetensors(moments, file.metadata) };
+  const state = new Map<string, tf.Tensor>();
+  for (const [name, t] of moments) state.set(name, isFfn(name) ? tf.concat([t, tf.zeros([m, t.shape[1]!])]) : t.clone()); // [n + m, d]
+  return { config: next, weights: grown, optimizerState: state };
 }
 
 describe('runTraining with a growth step [cpu]', () => {
@@ -138,7 +129,7 @@ describe('runTraining with a growth step [cpu]', () => {
     await useBackend('cpu');
     const grow = { ...settings, growAt: 6 };
     let calls = 0;
-    const hooks = { grow: (m: TokenFormer, o: Uint8Array) => (calls++, growFfn(m, o)) };
+    const hooks = { grow: (c: TokenFormerConfig, w: Map<string, tf.Tensor>, m: Map<string, tf.Tensor>) => (calls++, growFfn(c, w, m)) };
     const straight = join(dir, 'grow-straight');
     const a = await runTraining(straight, config, grow, hooks);
     expect(a.lastStep).toBe(12);

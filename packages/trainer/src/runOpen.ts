@@ -3,14 +3,15 @@
 // AdamW state.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { GptSampler, IndexedDataset, type SamplerCursor } from '@tokenformer/data/node';
 import { TokenFormer, validateConfig, type TokenFormerConfig } from '@tokenformer/model';
 import { loadCheckpoint } from '@tokenformer/model/node';
-import type { AdamW } from './adamw.js';
 import { TrainerConfigError } from './errors.js';
+import { deserializeOptimizerState } from './optimizerFile.js';
 import { readRunPointer } from './runDirectory.js';
-import { loadOptimizer, OPTIMIZER_FILE, TRAINER_STATE_FILE, type RunSettings, type TrainerState } from './runState.js';
-import type { TokenBatch } from './trainStep.js';
+import { OPTIMIZER_FILE, TRAINER_STATE_FILE, type RunSettings, type TrainerState } from './runState.js';
+import type { TokenBatch, TrainStep } from './trainStep.js';
 
 /**
  * Settings that may differ when a run is resumed. The step count may not: the sampler's order and
@@ -62,8 +63,15 @@ export async function openRun(runDir: string, config: TokenFormerConfig, setting
 }
 
 /** Loads the AdamW moments the run resumes with: its latest checkpoint's, or initFrom's when asked and there. */
-export function restoreOptimizer(model: TokenFormer, optimizer: AdamW, settings: RunSettings, latest: string | null): void {
-  const load = (dir: string) => loadOptimizer(model, optimizer, new Uint8Array(readFileSync(join(dir, OPTIMIZER_FILE))));
+export function restoreOptimizer(trainStep: TrainStep, settings: RunSettings, latest: string | null): void {
+  const load = (dir: string): void => {
+    const state = deserializeOptimizerState(new Uint8Array(readFileSync(join(dir, OPTIMIZER_FILE))));
+    try {
+      trainStep.loadState(state);
+    } finally {
+      tf.dispose([...state.moments.values()]);
+    }
+  };
   if (latest) load(latest);
   else if (settings.initFrom && settings.initOptimizer !== false && existsSync(join(settings.initFrom, OPTIMIZER_FILE))) load(settings.initFrom);
 }

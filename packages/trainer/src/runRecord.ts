@@ -3,12 +3,14 @@
 // the deletion of checkpoints beyond keepLast (the best one kept).
 import { appendFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import type { GptSampler } from '@tokenformer/data/node';
 import type { TokenFormer } from '@tokenformer/model';
 import { saveCheckpoint } from '@tokenformer/model/node';
 import { NonFiniteError } from './errors.js';
 import { readRunPointer, writeRunPointer } from './runDirectory.js';
-import { OPTIMIZER_FILE, serializeOptimizer, TRAINER_STATE_FILE, weightsFinite, type RunSettings, type TrainerState } from './runState.js';
+import { serializeOptimizerState } from './optimizerFile.js';
+import { OPTIMIZER_FILE, TRAINER_STATE_FILE, weightsFinite, type RunSettings, type TrainerState } from './runState.js';
 import type { TrainStep } from './trainStep.js';
 
 export class RunRecord {
@@ -61,7 +63,9 @@ export class RunRecord {
       backend: this.backend,
       ...(this.grownAt !== undefined ? { grownAt: this.grownAt } : {}),
     };
-    const optimizer = await serializeOptimizer(model, trainStep.optimizer);
+    const state = trainStep.state();
+    const optimizer = await serializeOptimizerState(state);
+    tf.dispose([...state.moments.values()]);
     await saveCheckpoint(model, dir, { extraFiles: { ...this.extraFiles, [OPTIMIZER_FILE]: optimizer, [TRAINER_STATE_FILE]: JSON.stringify(trainerState, null, 2) } });
     writeRunPointer(this.runDir, 'latest', rel);
     if (isBest) writeRunPointer(this.runDir, 'best', rel);

@@ -3,8 +3,8 @@
 // loss or gradient norm is not finite changes nothing and is counted; too many in a row stop the
 // run, so a NaN never reaches the weights (or a checkpoint).
 import * as tf from '@tensorflow/tfjs-core';
-import { requireGradients, type TokenFormer } from '@tokenformer/model';
-import { AdamW, type AdamWOptions, type AdamWParam } from './adamw.js';
+import { requireGradients, TokenFormer, type TokenFormerConfig } from '@tokenformer/model';
+import { AdamW, type AdamWOptions, type AdamWParam, type OptimizerState } from './adamw.js';
 import { clipByGlobalNorm } from './clip.js';
 import { NonFiniteError, TrainerConfigError } from './errors.js';
 import { checkTrainingFits } from './memory.js';
@@ -34,6 +34,17 @@ export interface StepResult {
   skipped: boolean;
 }
 
+/**
+ * What `TrainStep.grow` asks of a growth (for instance `@tokenformer/growth`'s `grow`, whose result has
+ * this shape): the grown config and weights from the current ones, and the grown moments from the
+ * current state's, all in the one layout (`model.exportWeights()`'s; OptimizerState's moments).
+ */
+export type GrowFunction = (
+  config: TokenFormerConfig,
+  weights: Map<string, tf.Tensor>,
+  moments: Map<string, tf.Tensor>,
+) => { config: TokenFormerConfig; weights: Map<string, tf.Tensor>; optimizerState?: Map<string, tf.Tensor> };
+
 /** LayerNorm parameters are exempt from weight decay (megatron/model/utils.py). */
 export function isNoDecay(name: string): boolean {
   return name.startsWith('finalNorm.');
@@ -52,7 +63,7 @@ export class TrainStep {
 
   constructor(
     readonly model: TokenFormer,
-    options: TrainStepOptions = {},
+    private readonly options: TrainStepOptions = {},
   ) {
     requireGradients();
     const wd = options.weightDecay ?? 0.1;
@@ -64,8 +75,8 @@ export class TrainStep {
       throw new TrainerConfigError(`maxNonFiniteSteps = ${this.maxNonFiniteSteps} must be an integer >= 1`);
     }
     const params: AdamWParam[] = [];
-    for (const [name, { variable }] of model.namedVariables()) {
-      params.push({ name, variable, weightDecay: isNoDecay(name) ? 0 : wd });
+    for (const [name, { variable, transposed }] of model.namedVariables()) {
+      params.push({ name, variable, weightDecay: isNoDecay(name) ? 0 : wd, transposed });
       this.nameOf.set(variable.name, name);
     }
     this.optimizer = new AdamW(params, options);
@@ -128,6 +139,53 @@ export class TrainStep {
     return { loss, gradNorm: clipped.norm, lr, skipped };
   }
 
+  /** The optimizer's state in the one layout (new tensors: the caller disposes the moments). */
+  state(): OptimizerState {
+    return this.optimizer.state();
+  }
+
+  /** Restores a state (from `state()`, a checkpoint's optimizer.safetensors, or a growth). */
+  loadState(state: OptimizerState): void {
+    this.optimizer.loadState(state);
+  }
+
+  /**
+   * Grows the model being trained, its AdamW state with it, through `fn`, and returns the step that
+   * trains the grown model on: same options, same optimizer step count, the non-finite count carried
+   * on. This step and its model are disposed; what `fn` returns is copied, then disposed.
+   */
+  grow(fn: GrowFunction): TrainStep {
+    const weights = this.model.exportWeights();
+    const state = this.state();
+    let grown: ReturnType<GrowFunction>;
+    try {
+      grown = fn(this.model.config, weights, state.moments);
+    } finally {
+      tf.dispose([...weights.values(), ...state.moments.values()]);
+    }
+    const moments = grown.optimizerState;
+    try {
+      if (!moments) throw new TrainerConfigError('TrainStep.grow: the growth returned no optimizer state (pass it the moments)');
+      const model = new TokenFormer(grown.config, { weights: grown.weights });
+      const next = new TrainStep(model, this.options);
+      try {
+        next.loadState({ step: state.step, moments });
+      } catch (e) {
+        next.dispose();
+        model.dispose();
+        throw e;
+      }
+      next.nonFiniteInARow = this.nonFiniteInARow;
+      next.nonFiniteTotal = this.nonFiniteTotal;
+      this.dispose();
+      this.model.dispose();
+      return next;
+    } finally {
+      tf.dispose([...grown.weights.values(), ...(moments?.values() ?? [])]);
+    }
+  }
+
+  /** Frees the optimizer's moments (the model is the caller's). */
   dispose(): void {
     this.optimizer.dispose();
   }
