@@ -1,11 +1,11 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: { index: 'src/index.ts', 'layers/index': 'src/layers/index.ts' },
   format: ['esm'],
   dts: false, // declarations: tsc, one .d.ts per source file (no hashed chunk names in editor hovers)
   sourcemap: true,
   clean: true,
   target: 'es2022',
-  external: ['@tensorflow/tfjs-core'],
+  external: [/^@tensorflow\//],
 });

@@ -5,7 +5,7 @@
 // Shaped after tfjs-layers' Dense: an args interface with a comment per field, checks in the
 // constructor, apply / computeOutputShape / getConfig.
 import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor, Tensor2D, Variable } from '@tensorflow/tfjs-core';
+import type { Rank, Tensor, Tensor2D, Variable } from '@tensorflow/tfjs-core';
 import { PattentionConfigError, PattentionShapeError } from './errors.js';
 import { KEY_INIT_STD, wangInitStd } from './init.js';
 import { NORM_ACTIVATION_TYPES, type NormActivationType } from './norms.js';
@@ -113,13 +113,13 @@ export class Pattention {
     v.dispose();
   }
 
-  /** x [..., d1] → [..., d2]. The caller disposes the result. */
-  apply(x: Tensor): Tensor {
+  /** x [..., d1] → [..., d2], of the same rank. The caller disposes the result. */
+  apply<R extends Rank>(x: Tensor<R>): Tensor<R> {
     return pattentionKeysT(x, this.keyParamTokensT, this.valueParamTokens, {
       normActivationType: this.config.normActivationType,
       tau: this.config.tau,
       ...(this.observeWeights ? { observeWeights: this.observeWeights } : {}),
-    });
+    }) as Tensor<R>;
   }
 
   /** The key tokens in the official layout [n, d1]: a new tensor the caller disposes. */
