@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: { index: 'src/index.ts', node: 'src/node.ts' },
   format: ['esm'],
   dts: false, // declarations: tsc, one .d.ts per source file (no hashed chunk names in editor hovers)
   sourcemap: true,

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkTokenizerFits, type GenerationSettings } from '@tokenformer/model';
 import { loadCheckpoint } from '@tokenformer/model/node';
-import { DecodeStream, type Tokenizer } from '@tokenformer/tokenizer';
+import { generateFromText } from '@tokenformer/evaluator';
 import { loadTokenizer } from '@tokenformer/tokenizer/node';
 import { resolveCheckpoint } from '@tokenformer/trainer/node';
 
@@ -20,27 +20,20 @@ export async function generateText(o: GenerateCommandOptions, onText?: (s: strin
   const dir = resolveCheckpoint(o.checkpoint, o.which);
   const tokFile = o.tokenizer ?? join(dir, 'tokenizer.json');
   if (!existsSync(tokFile)) throw new Error(`no tokenizer: ${tokFile} does not exist (pass --tokenizer)`);
-  const tokenizer: Tokenizer = loadTokenizer(tokFile);
+  const tokenizer = loadTokenizer(tokFile);
   const model = await loadCheckpoint(dir);
   try {
     checkTokenizerFits(tokenizer.vocabSize(), model.config.vocabSize);
-    const prompt = tokenizer.encodeIds(o.prompt);
-    if (prompt.length === 0) throw new Error('the prompt is empty: give --prompt text');
-    const stream = new DecodeStream(tokenizer);
-    const eod = tokenizer.tokenToId('<|endoftext|>');
-    const ids = await model.generate(prompt, {
+    // the one text generation of the API, the CLIs and the page (stop: <|endoftext|>)
+    const { text, ids } = await generateFromText(model, tokenizer, o.prompt, {
       maxNewTokens: o.maxNewTokens,
       temperature: o.temperature,
       topK: o.topK,
       topP: o.topP,
       ...(o.seed !== undefined ? { seed: o.seed } : {}),
-      ...(eod !== undefined ? { stop: [eod] } : {}),
-      onToken: (id) => {
-        const s = stream.step(id);
-        if (s !== undefined) onText?.(s);
-      },
+      ...(onText ? { onText } : {}),
     });
-    return { text: tokenizer.decode(ids), ids, checkpoint: dir };
+    return { text, ids, checkpoint: dir };
   } finally {
     model.dispose();
   }

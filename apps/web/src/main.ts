@@ -1,7 +1,7 @@
 // The page: settings from the URL, the backend (WebGPU, or wasm when the user asks), a checkpoint
 // from URLs or picked files, and streaming generation with the KV cache. #output carries
 // data-state (loading | generating | done | error), data-backend and data-ids for scripts and tests.
-import { DecodeStream } from '@tokenformer/tokenizer';
+import { generateFromText } from '@tokenformer/evaluator';
 import { NoWebGpuError, startBackend } from './backend.js';
 import { loadFromFiles, loadFromUrls, type Loaded } from './load.js';
 import { readSettings, settingsQuery, type PageSettings } from './params.js';
@@ -95,16 +95,7 @@ async function generate(): Promise<void> {
   const s = formSettings();
   fields.link.value = `${location.origin}${location.pathname}${settingsQuery(s)}`;
   const { model, tokenizer } = loaded;
-  const prompt = tokenizer.encodeIds(s.prompt, { addSpecialTokens: false });
-  if (prompt.length === 0) throw new Error('the prompt is empty');
-  const stop: number[] = [];
-  for (const token of s.stop) {
-    const id = tokenizer.tokenToId(token);
-    if (id === undefined) throw new Error(`stop token ${JSON.stringify(token)} is not in the vocabulary (give single tokens, comma-separated)`);
-    stop.push(id);
-  }
   const ids: number[] = [];
-  const stream = new DecodeStream(tokenizer);
   let text = s.prompt;
   generateButton.disabled = true;
   setState('generating', text);
@@ -112,22 +103,24 @@ async function generate(): Promise<void> {
   const t0 = performance.now();
   let first = 0;
   try {
-    await model.generate(prompt, {
-      maxNewTokens: Math.min(s.maxNewTokens, model.config.maxSeqLen - prompt.length),
+    // the one text generation of the API and the CLIs (TokenFormerLM.generate, tokenformer generate)
+    await generateFromText(model, tokenizer, s.prompt, {
+      maxNewTokens: s.maxNewTokens,
       temperature: s.temperature,
       topK: s.topK,
       topP: s.topP,
-      stop,
+      stop: s.stop,
       ...(s.seed !== undefined ? { seed: s.seed } : {}),
       onToken: (id) => {
         if (ids.length === 0) first = performance.now();
         ids.push(id);
-        const piece = stream.step(id);
-        if (piece !== undefined) text += piece;
-        output.textContent = text;
         output.dataset.ids = JSON.stringify(ids);
         const decodeRate = ids.length > 1 ? (ids.length - 1) / ((performance.now() - first) / 1000) : 0;
-        stats.textContent = `${backend} · ${ids.length} tokens · ${decodeRate.toFixed(1)} tokens/s (prompt ${prompt.length} tokens in ${((first - t0) / 1000).toFixed(2)} s)`;
+        stats.textContent = `${backend} · ${ids.length} tokens · ${decodeRate.toFixed(1)} tokens/s (first token after ${((first - t0) / 1000).toFixed(2)} s)`;
+      },
+      onText: (piece) => {
+        text += piece;
+        output.textContent = text;
       },
     });
   } finally {

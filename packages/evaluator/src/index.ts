@@ -1,5 +1,5 @@
 // @tokenformer/evaluator: lm-evaluation-harness-compatible evaluation of TokenFormer models.
-export { TokenFormerLM, type LanguageModel, type LoglikelihoodRequest, type LoglikelihoodResult, type GenerateRequest, type TokenFormerLMOptions, type TokenRequest } from './lm.js';
+export { TokenFormerLM, type TextScore, type LanguageModel, type LoglikelihoodRequest, type LoglikelihoodResult, type GenerateRequest, type TokenFormerLMOptions, type TokenRequest } from './lm.js';
 export { rollingWindows, type TokenWindow } from './windows.js';
 export { evaluate, scoreTask, resultsTable, paperTable, type EvaluateOptions, type EvaluationResults, type TaskData } from './evaluate.js';
 export { mean, meanStderr, sampleStddev, perplexity, weightedPerplexity, bitsPerByte, bootstrapStderr, type Weighted } from './metrics.js';
@@ -10,3 +10,5 @@ export * from './tasks/index.js';
 export { EvaluatorError, TaskDataError } from './errors.js';
 export { textPerplexity, tokenPerplexity, type PerplexityReport } from './perplexity.js';
 export { buildCloze, type ClozeOptions } from './cloze.js';
+export { generateFromText, stopIds, type TextGeneration, type TextGenerationOptions } from './textGeneration.js';
+export { isUrl, loadFromUrl, type LoadOptions } from './load.js';

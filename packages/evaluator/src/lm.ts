@@ -5,7 +5,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { TokenFormer } from '@tokenformer/model';
 import type { Tokenizer } from '@tokenformer/tokenizer';
 import { EvaluatorError } from './errors.js';
+import { loadFromUrl, type LoadOptions } from './load.js';
 import { pyRstrip } from './pyText.js';
+import { generateFromText, type TextGeneration, type TextGenerationOptions } from './textGeneration.js';
 import { rollingWindows, type TokenWindow } from './windows.js';
 
 export interface LoglikelihoodRequest {
@@ -43,6 +45,15 @@ export interface TokenFormerLMOptions {
   prefixTokenId?: number;
 }
 
+/** How well the model predicts one text: every token scored once, with the rolling windows. */
+export interface TextScore {
+  tokens: number;
+  /** Σ log p over the text's tokens (natural log). */
+  logprob: number;
+  natsPerToken: number;
+  perplexity: number;
+}
+
 /** A pair of token lists scored together: log p(continuation | context). */
 export interface TokenRequest {
   context: number[];
@@ -64,6 +75,41 @@ export class TokenFormerLM implements LanguageModel {
       throw new EvaluatorError(`maxLength ${this.maxLength} must be an integer in [1, ${model.config.maxSeqLen}] (the model's maxSeqLen)`);
     }
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new EvaluatorError(`batchSize ${this.batchSize} must be an integer >= 1`);
+  }
+
+  /**
+   * A checkpoint directory by URL (config.json, model.safetensors and tokenizer.json), in a browser
+   * relative to the page. In Node, `TokenFormerLM` from `@tokenformer/evaluator/node` also takes a
+   * local checkpoint or run directory.
+   */
+  static async load(source: string, options: LoadOptions & TokenFormerLMOptions = {}): Promise<TokenFormerLM> {
+    const { model, tokenizer } = await loadFromUrl(source, options);
+    return new TokenFormerLM(model, tokenizer, options);
+  }
+
+  /**
+   * Text after `prompt`, with the generation options of the CLIs and the page (maxNewTokens,
+   * temperature, topK, topP, seed, stop) and streaming (`onText`, `onToken`).
+   */
+  generate(prompt: string, options: TextGenerationOptions = {}): Promise<TextGeneration> {
+    return generateFromText(this.model, this.tokenizer, prompt, options);
+  }
+
+  /** Each text's log-likelihood and perplexity (whole, with the harness's rolling windows). */
+  async score(texts: string[]): Promise<TextScore[]> {
+    const encoded = texts.map((t) => this.encode(t));
+    const empty = encoded.findIndex((e) => e.length === 0);
+    if (empty >= 0) throw new EvaluatorError(`score: text ${empty} has no tokens`);
+    const lls = await this.loglikelihoodRollingTokens(encoded);
+    return lls.map((logprob, i) => {
+      const tokens = encoded[i]!.length;
+      return { tokens, logprob, natsPerToken: -logprob / tokens, perplexity: Math.exp(-logprob / tokens) };
+    });
+  }
+
+  /** Frees the model's weights. */
+  dispose(): void {
+    this.model.dispose();
   }
 
   /** The tokenizer without special tokens, as the harness's `tok_encode` for causal models. */
