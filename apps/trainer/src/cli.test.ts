@@ -95,6 +95,11 @@ describe('tokenformer demo (the main job, in a short form)', () => {
     expect(r.stdout).toMatch(/unigram entropy +\d+\.\d{3} nats\/token \(goal: loss <= \d+\.\d{3}; reached \d+\.\d{3} x\)/);
     expect(readFileSync(join(out, 'run', 'report.md'), 'utf8')).toMatch(/## Sample\n\n```\nThe Congress/);
     expect(r.stdout).toMatch(/grown exactly +[\d,]+ -> [\d,]+ parameters, max \|logit change\| 0\.0e\+0/);
+    // the page link: a held-out prompt (8 words) and no stop token, so the page streams a whole paragraph
+    const page = JSON.parse(readFileSync(join(out, 'run', 'page.json'), 'utf8'));
+    expect(page).toMatchObject({ maxNewTokens: 96, stop: [] });
+    expect(page.prompt.split(' ')).toHaveLength(8);
+    expect(r.stdout).toContain(`pnpm web  (streams 96 tokens after ${JSON.stringify(page.prompt)}`);
     // the evaluation step: held-out perplexity and the cloze task, in the summary, the report and evaluation.json
     const m = /held-out evaluation +(\d+\.\d{3}) nats\/token, (\d+\.\d{3}) bits\/byte, token perplexity [\d.]+; cloze \((\d+) passages\) accuracy (\d\.\d{3})/.exec(r.stdout);
     expect(m, r.stdout).not.toBeNull();

@@ -7,7 +7,9 @@ import { configFromJson, type SlotName } from '@tokenformer/model';
 import { generateText } from './generate.js';
 import { growCommand } from './grow.js';
 import { evaluateHeldOut, heldOutMarkdown } from './heldOut.js';
-import { PREPARE_FILE, prepare } from './prepare.js';
+import { heldOutPrompt, writePageLink, type PageLink } from './pageLink.js';
+import { PREPARE_FILE, prepare, readPrepared } from './prepare.js';
+import { loadTokenizer } from '@tokenformer/tokenizer/node';
 import { writeReport } from './report.js';
 import { trainCommand } from './train.js';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from './trainConfig.js';
@@ -53,6 +55,8 @@ export interface DemoSummary {
   ratio: number | null;
   sample: string;
   report: string;
+  /** The web page's settings for this model (`pnpm web` opens them): a held-out prompt, no stop token. */
+  page: PageLink;
   /** The growth step: the trained model grown exactly (zero keys, τ pinned), and how far its logits moved. */
   growth: { checkpoint: string; paramsBefore: number; paramsAfter: number; maxAbsLogitDiff: number };
   /** The held-out evaluation (also in the report and in run/eval/evaluation.json). */
@@ -71,6 +75,8 @@ export async function demo(o: DemoOptions): Promise<DemoSummary> {
   const config = o.config;
   const trained = await trainCommand({ data, out: runDir, config, backend: o.backend });
   log('3/5 sample');
+  const page: PageLink = { prompt: heldOutPrompt(data, loadTokenizer(join(data, readPrepared(data).tokenizer))), maxNewTokens: 96, temperature: 0.8, topP: 0.95, seed: 1, stop: [] };
+  writePageLink(runDir, page);
   const { text } = await generateText({ checkpoint: runDir, which: 'best', prompt: 'The Congress', maxNewTokens: 48, temperature: 0.8, topK: 0, topP: 0.95, seed: 1 });
   const evalDir = join(runDir, 'eval');
   log(`4/5 evaluate the best checkpoint on the held-out split: perplexity, bits per byte, a LAMBADA-style cloze -> ${evalDir}`);
@@ -105,6 +111,7 @@ export async function demo(o: DemoOptions): Promise<DemoSummary> {
     ratio: trained.lastValidationLoss !== null ? trained.lastValidationLoss / entropy : null,
     sample: `The Congress${text}`,
     report: report.reportPath,
+    page,
     evaluation: {
       natsPerToken: evaluation.perplexity.natsPerToken,
       bitsPerByte: evaluation.perplexity.bitsPerByte,

@@ -37,7 +37,12 @@ if (source) {
   const target = join(dist, 'models', 'served');
   mkdirSync(target, { recursive: true });
   for (const file of files) copyFileSync(join(source, file), join(target, file));
-  query = `?model=models/served/&prompt=${encodeURIComponent('The Congress')}&max_new_tokens=64&temperature=0.8&seed=1&run=1`;
+  // the main job's page.json beside the run (a held-out prompt, no stop token: a whole paragraph),
+  // else the same without the held-out prompt
+  const runPage = join(resolve(root, values.model ?? 'runs/demo/run'), 'page.json');
+  const page = existsSync(runPage) ? JSON.parse(readFileSync(runPage, 'utf8')) : { prompt: 'The Congress', maxNewTokens: 96, temperature: 0.8, topP: 0.95, seed: 1, stop: [] };
+  const p = new URLSearchParams({ model: 'models/served/', prompt: page.prompt, max_new_tokens: String(page.maxNewTokens), temperature: String(page.temperature), top_p: String(page.topP), seed: String(page.seed), stop: page.stop.join(','), run: '1' });
+  query = `?${p.toString()}`;
   console.log(`serving ${source} as models/served/`);
 } else {
   console.log('no checkpoint to serve (run "pnpm demo" for one, or pass --model DIR); the page can still load files you pick');

@@ -32,6 +32,7 @@ main job done in ${minutes} min
   sample                  ${JSON.stringify(s.sample)}
   held-out evaluation     ${s.evaluation.natsPerToken.toFixed(3)} nats/token, ${s.evaluation.bitsPerByte.toFixed(3)} bits/byte, token perplexity ${s.evaluation.tokenPerplexity.toFixed(1)}; cloze (${s.evaluation.clozeItems} passages) accuracy ${s.evaluation.clozeAcc.toFixed(3)}, perplexity of the word ${s.evaluation.clozePerplexity.toFixed(0)} (${s.evaluation.seconds.toFixed(0)} s)
   report                  ${s.report}
+  in a browser            pnpm web  (streams ${s.page.maxNewTokens} tokens after ${JSON.stringify(s.page.prompt)}, a held-out prompt)
   grown exactly           ${s.growth.paramsBefore.toLocaleString('en-US')} -> ${s.growth.paramsAfter.toLocaleString('en-US')} parameters, max |logit change| ${s.growth.maxAbsLogitDiff.toExponential(1)} (${s.growth.checkpoint})`);
   },
 };
