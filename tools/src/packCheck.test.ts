@@ -1,5 +1,6 @@
 // Every package as a newcomer meets it: packed, installed alone from its tarball with exactly its
-// README's install line, and its README's quick start run as written (DESIGN.md's contract).
+// README's install line, and its README's quick start run as written (DESIGN.md's contract), then its examples/ type-checked
+// against the packed types and run.
 import { describe, expect, it } from 'vitest';
 import { packCheck } from './packCheck.js';
 
@@ -28,6 +29,10 @@ describe('every package packs, installs alone from its tarball, and its README q
       expect(p.files.filter((f) => /-[A-Za-z0-9_-]{8}\.d\.ts$/.test(f) || f.includes('.test')), p.name).toEqual([]);
       const output = report.quickStarts.get(p.name)!.output;
       for (const pattern of EXPECTED[p.name]!) expect(output, `${p.name} quick start printed:\n${output}`).toMatch(pattern);
+      // examples/*.ts: type-checked (--strict) against the packed types and run; each throws if what it shows does not hold
+      const examples = report.quickStarts.get(p.name)!.examples;
+      if (p.name !== '@tokenformer/kernels') expect(examples.size, `${p.name} examples/`).toBeGreaterThan(0);
+      for (const [file, out] of examples) expect(out.trim().length, `${p.name} examples/${file}`).toBeGreaterThan(0);
     }
     expect(report.packages.find((p) => p.name === '@tokenformer/model')!.files).toEqual(expect.arrayContaining(['dist/node.js', 'dist/node.d.ts', 'dist/official/index.d.ts']));
     expect(report.packages.find((p) => p.name === '@tokenformer/kernels')!.files).toContain('dist/wasm/index.d.ts');

@@ -4,7 +4,7 @@
 // on, which the registry would give), then `node quickstart.mjs` with exactly the README's script.
 // A README that drifts from the code fails here.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +74,44 @@ export interface QuickStartRun {
   output: string;
   /** Bytes of node_modules after the install (the package, its dependencies and the tfjs packages named). */
   installedBytes: number;
+  /** The package's examples/*.ts, type-checked (--strict) against the installed packages and run: file -> output. */
+  examples: Map<string, string>;
+}
+
+/** TypeScript and Node's types, installed once from the registry for type-checking the examples. */
+function typescriptIn(base: string): string {
+  const dir = join(base, 'typescript');
+  if (!existsSync(dir)) {
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'pack-check-typescript', private: true }));
+    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', 'typescript@5.9.3', '@types/node@^20.19.0'], dir);
+  }
+  return dir;
+}
+
+/** Type-checks (strict) and runs the package's examples/*.ts in the folder its quick start installed. */
+function runExamples(base: string, p: PackedPackage, dir: string): Map<string, string> {
+  const outputs = new Map<string, string>();
+  const source = join(p.dir, 'examples');
+  if (!existsSync(source)) return outputs;
+  const ts = typescriptIn(base);
+  cpSync(source, join(dir, 'examples'), { recursive: true });
+  const compilerOptions = { strict: true, noUncheckedIndexedAccess: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', outDir: 'out', rootDir: 'examples', skipLibCheck: true, types: ['node'], typeRoots: [join(ts, 'node_modules', '@types')] };
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['examples/*.ts'] }));
+  try {
+    run(process.execPath, [join(ts, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], dir);
+  } catch (e) {
+    throw new Error(`${p.name}: examples/ do not type-check against the packed package\n${(e as { stdout?: string }).stdout ?? ''}`);
+  }
+  for (const file of readdirSync(source).filter((f) => f.endsWith('.ts')).sort()) {
+    try {
+      outputs.set(file, run('node', [join('out', file.replace(/\.ts$/, '.js'))], dir));
+    } catch (e) {
+      const err = e as { stdout?: string; stderr?: string };
+      throw new Error(`${p.name}: examples/${file} failed\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+    }
+  }
+  return outputs;
 }
 
 /** The README's words with our packages mapped to tarballs, plus the tarballs of what they depend on. */
@@ -106,7 +144,8 @@ export function runQuickStart(base: string, p: PackedPackage, packages: PackedPa
     const err = e as { stdout?: string; stderr?: string };
     throw new Error(`${p.name}: the README's quick start failed\n${err.stdout ?? ''}${err.stderr ?? ''}`);
   }
-  return { name: p.name, install, output, installedBytes: treeBytes(join(dir, 'node_modules')) };
+  const installedBytes = treeBytes(join(dir, 'node_modules'));
+  return { name: p.name, install, output, installedBytes, examples: runExamples(base, p, dir) };
 }
 
 
@@ -137,5 +176,6 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     if (!q) continue;
     console.log(`${p.name}: packed ${kB(p.packedBytes)}, unpacked ${kB(p.unpackedBytes)}, quick-start install ${(q.installedBytes / 1e6).toFixed(1)} MB (${q.install.join(' ')})`);
     console.log(q.output.trim().replace(/^/gm, '    '));
+    for (const [file, out] of q.examples) console.log(`  examples/${file}\n${out.trim().replace(/^/gm, '    ')}`);
   }
 }
