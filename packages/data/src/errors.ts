@@ -34,3 +34,14 @@ export type MalformedReason = 'badJson' | 'missingField' | 'invalidUtf8';
 export class DataInputError extends DataError {
   override name = 'DataInputError';
 }
+
+/** A compressed file that is corrupt, truncated, or would decompress past the limit: names the file and the offset. */
+export class CompressedInputError extends DataError {
+  override name = 'CompressedInputError';
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(`${file}: ${message}`);
+  }
+}
