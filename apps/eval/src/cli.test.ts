@@ -12,6 +12,7 @@ import { createConfig, TokenFormer } from '@tokenformer/model';
 import { exportOfficialToFile, importOfficialToDir, loadCheckpoint } from '@tokenformer/model/node';
 import { NEOX_20B_TOKENIZER, npmAsset } from '@tokenformer/testing/text';
 import { loadTokenizer } from '@tokenformer/tokenizer/node';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
@@ -102,5 +103,21 @@ describe('tokenformer-eval', () => {
     const help = run(['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/winogrande +winogrande.jsonl +sentence, option1, option2, answer/);
+  });
+
+  it('reads compressed text as text, refuses an output inside its checkpoint, and 0 or nothing as a count or task list', () => {
+    const text = 'We hold these truths to be self-evident, that all men are created equal. '.repeat(4);
+    writeFileSync(join(dir, 'held.txt'), text);
+    writeFileSync(join(dir, 'held.txt.gz'), gzipSync(Buffer.from(text)));
+    const [plain, gz] = ['held.txt', 'held.txt.gz'].map((f) => run(['perplexity', '--checkpoint', checkpoint, '--text', join(dir, f), '--backend', 'cpu']));
+    expect(gz!.status, gz!.stderr).toBe(0);
+    expect(JSON.parse(gz!.stdout)).toMatchObject({ documents: 1, tokens: JSON.parse(plain!.stdout).tokens, natsPerToken: JSON.parse(plain!.stdout).natsPerToken });
+    const weights = readFileSync(join(checkpoint, 'model.safetensors'));
+    const inside = run(['perplexity', '--checkpoint', checkpoint, '--text', join(dir, 'held.txt'), '--output', join(checkpoint, 'model.safetensors'), '--backend', 'cpu']);
+    expect([inside.status, inside.stderr]).toEqual([2, expect.stringMatching(/--output .*model\.safetensors is inside the input --checkpoint/)]);
+    expect(readFileSync(join(checkpoint, 'model.safetensors')).equals(weights)).toBe(true);
+    expect(run(['--checkpoint', checkpoint, '--tasks', 'piqa', '--data-dir', dataDir, '--limit', '0']).stderr).toMatch(/--limit "0" is not an integer >= 1/);
+    const none = run(['--checkpoint', checkpoint, '--tasks', '', '--data-dir', dataDir]);
+    expect([none.status, none.stderr]).toEqual([2, expect.stringMatching(/--tasks lists no task/)]);
   });
 });

@@ -3,7 +3,7 @@
 // checkpoints. `tokenformer-eval --help`.
 import { parseArgs } from 'node:util';
 import { TASKS } from '@tokenformer/evaluator';
-import { BACKENDS, startBackend, type BackendChoice } from '@tokenformer/node-runtime';
+import { BACKENDS, checkOutputPath, startBackend, type BackendChoice } from '@tokenformer/node-runtime';
 import { perplexityCommand } from './perplexityCommand.js';
 import { tasksCommand } from './tasksCommand.js';
 
@@ -22,10 +22,12 @@ Zero-shot tasks, scored as EleutherAI's lm-evaluation-harness 0.4.9 scores them:
   --batch-size N     requests per forward pass (default 8)
   --bootstrap-iters N  resamples for perplexity standard errors (default 100000, the harness's)
   --backend B        ${BACKENDS.join(' | ')} (default auto)
-  --output FILE      results JSON (the harness's shape) and FILE without .json + .md (a table)
+  --output FILE      results JSON (the harness's shape) and FILE without .json + .md (a table); never
+                     one of the inputs, and an existing one only with --overwrite
 
 perplexity: held-out perplexity with the harness's rolling windows
-  --text FILE        a .txt file (one document) or .jsonl (one per row, --field, default "text"); repeatable
+  --text FILE        a .txt file (one document) or .jsonl (one per row, --field, default "text"), also
+                     .gz / .zst (decompressed and checked); repeatable
   --dataset PREFIX   an indexed dataset (PREFIX.bin + PREFIX.idx), e.g. one tokenformer prepare wrote
   --limit N          the first N documents; --output FILE writes the figures as JSON
 
@@ -36,10 +38,11 @@ class UsageError extends Error {
   override name = 'UsageError';
 }
 
-function int(name: string, v: string | undefined): number | undefined {
+/** An integer option >= `min` (1 unless said): '' or 0 documents is a usage error, not a table of NaN. */
+function int(name: string, v: string | undefined, min = 1): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} ${JSON.stringify(v)} is not a non-negative integer`);
+  if (v.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`--${name} ${JSON.stringify(v)} is not an integer >= ${min}`);
   return n;
 }
 
@@ -52,6 +55,7 @@ const COMMON = {
   'batch-size': { type: 'string' },
   backend: { type: 'string', default: 'auto' },
   output: { type: 'string' },
+  overwrite: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -79,6 +83,13 @@ async function main(argv: string[]): Promise<void> {
   };
   const limit = int('limit', v.limit as string | undefined);
   const output = typeof v.output === 'string' ? v.output : undefined;
+  if (output) {
+    const texts = Array.isArray(v.text) ? Object.fromEntries(v.text.map((t, i) => [`--text #${i + 1}`, t])) : {};
+    const inputs = { '--checkpoint': v.checkpoint, '--tokenizer': v.tokenizer as string | undefined, '--data-dir': v['data-dir'] as string | undefined, '--dataset': v.dataset as string | undefined, ...texts };
+    checkOutputPath('--output', output, inputs, v.overwrite === true);
+    checkOutputPath('--output', output.replace(/\.json$/, '.md'), inputs, v.overwrite === true);
+  }
+  if (!perplexity && typeof v.tasks === 'string' && v.tasks.split(',').every((t) => t.trim() === '')) throw new UsageError(`--tasks lists no task\n\n${HELP}`);
   if (!perplexity && (typeof v.tasks !== 'string' || typeof v['data-dir'] !== 'string')) throw new UsageError(`--tasks LIST and --data-dir DIR are required\n\n${HELP}`);
   const backend = await startBackend(v.backend as BackendChoice);
   console.error(`backend: ${backend}`);
@@ -99,7 +110,7 @@ async function main(argv: string[]): Promise<void> {
     tasks: (v.tasks as string).split(',').map((t) => t.trim()).filter(Boolean),
     dataDir: v['data-dir'] as string,
     ...(limit !== undefined ? { limit } : {}),
-    bootstrapIters: int('bootstrap-iters', v['bootstrap-iters'] as string | undefined) ?? 100_000,
+    bootstrapIters: int('bootstrap-iters', v['bootstrap-iters'] as string | undefined, 0) ?? 100_000,
     ...(output ? { output } : {}),
     backend,
   });
@@ -109,7 +120,7 @@ async function main(argv: string[]): Promise<void> {
 /** Usage errors (exit 2): ours and node:util's parseArgs ones. Anything can be thrown: `code` may be a number (fzstd's) or absent. */
 function isUsageError(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
-  return e instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
+  return e instanceof UsageError || (e as Error | null)?.name === 'OutputPathError' || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
 }
 
 // --debug (anywhere): the stack trace of a failure too

@@ -1,7 +1,6 @@
 // `tokenformer-eval perplexity`: held-out perplexity of text files (a .txt file is one document,
 // a .jsonl file one document per row) or of an indexed dataset's documents.
-import { readFileSync } from 'node:fs';
-import { IndexedDataset } from '@tokenformer/data/node';
+import { IndexedDataset, readCorpus } from '@tokenformer/data/node';
 import { textPerplexity, tokenPerplexity, type PerplexityReport } from '@tokenformer/evaluator';
 import { loadModel, type ModelOptions } from './load.js';
 import { progressBar } from './progress.js';
@@ -15,20 +14,16 @@ export interface PerplexityCommandOptions extends ModelOptions {
   output?: string;
 }
 
-function readTexts(files: string[], field: string): string[] {
+/**
+ * The documents of text files as the corpus readers give them (so .gz and .zst are decompressed, and
+ * checked): a text file is one document, a .jsonl file one per row; a malformed row is an error
+ * naming the file and line.
+ */
+async function readTexts(files: string[], field: string, limit = Infinity): Promise<string[]> {
   const texts: string[] = [];
-  for (const file of files) {
-    const content = readFileSync(file, 'utf8');
-    if (!file.endsWith('.jsonl')) {
-      texts.push(content);
-      continue;
-    }
-    content.split('\n').forEach((line, i) => {
-      if (line.trim() === '') return;
-      const row = JSON.parse(line) as Record<string, unknown>;
-      if (typeof row[field] !== 'string') throw new Error(`${file}:${i + 1}: field ${JSON.stringify(field)} must be a string`);
-      texts.push(row[field] as string);
-    });
+  for await (const doc of readCorpus(files, { field, onMalformed: 'throw' })) {
+    if (texts.length >= limit) break;
+    texts.push(doc.text);
   }
   return texts;
 }
@@ -39,7 +34,7 @@ export async function perplexityCommand(o: PerplexityCommandOptions): Promise<Pe
   try {
     let report: PerplexityReport;
     if (o.text) {
-      const texts = readTexts(o.text, o.field).slice(0, o.limit);
+      const texts = await readTexts(o.text, o.field, o.limit);
       const bar = progressBar('perplexity', texts.length);
       report = await textPerplexity(lm, texts, (n) => bar.update(n));
       bar.stop();

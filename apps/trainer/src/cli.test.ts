@@ -228,7 +228,7 @@ describe('tokenformer prune', () => {
     const text = run(['generate', '--checkpoint', out, '--prompt', 'the quick', '--max-new-tokens', '4', '--backend', 'wasm']);
     expect(text.status, text.stderr).toBe(0);
     expect(text.stdout.startsWith('the quick')).toBe(true);
-    const bad = run(['prune', '--checkpoint', join(dir, 'run'), '--out', out, '--data', join(dir, 'prepared'), '--keep', '2', '--batch-size', '2', '--seq-length', '16', '--backend', 'wasm']);
+    const bad = run(['prune', '--checkpoint', join(dir, 'run'), '--out', `${out}-2`, '--data', join(dir, 'prepared'), '--keep', '2', '--batch-size', '2', '--seq-length', '16', '--backend', 'wasm']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/keep = 2: the fraction of tokens to keep must be in \(0, 1\]/);
   });

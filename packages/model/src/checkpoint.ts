@@ -5,7 +5,7 @@ import { configFromJson, configToJson } from './configJson.js';
 import { CheckpointError } from './errors.js';
 import { checkFitsBackend } from './backendChecks.js';
 import { TokenFormer } from './model.js';
-import { indexSafetensors, parseSafetensors, safetensorsHeaderLength, serializeSafetensors, toFloat32, type SafetensorsEntry } from './safetensors.js';
+import { checkFinite, indexSafetensors, parseSafetensors, safetensorsHeaderLength, serializeSafetensors, toFloat32, type SafetensorsEntry } from './safetensors.js';
 import type { ByteSource } from './byteSource.js';
 
 export interface CheckpointBytes {
@@ -38,7 +38,7 @@ export function deserializeCheckpoint(config: string | unknown, weights: Uint8Ar
   const file = parseSafetensors(weights);
   const initial = new Map<string, tf.Tensor>();
   try {
-    for (const [name, entry] of file.tensors) initial.set(name, tf.tensor(toFloat32(entry, name), entry.shape, 'float32'));
+    for (const [name, entry] of file.tensors) initial.set(name, tf.tensor(checkFinite(toFloat32(entry, name), name), entry.shape, 'float32'));
     return new TokenFormer(resolved, { weights: initial }); // checks names and shapes against the config
   } finally {
     for (const t of initial.values()) t.dispose();
@@ -65,7 +65,7 @@ export async function deserializeCheckpointFromSource(config: string | unknown, 
   try {
     for (const [name, { dtype, shape, begin, end }] of index.tensors) {
       const bytes = (await weights.read(begin, end - begin)).slice(); // owned, so it may be viewed as float32
-      initial.set(name, tf.tensor(ownedFloat32({ dtype, shape, bytes }, name), shape, 'float32'));
+      initial.set(name, tf.tensor(checkFinite(ownedFloat32({ dtype, shape, bytes }, name), name), shape, 'float32'));
     }
     return new TokenFormer(resolved, { weights: initial });
   } finally {

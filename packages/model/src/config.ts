@@ -101,10 +101,28 @@ export function createConfig(args: UniformConfigArgs): TokenFormerConfig {
   return validateConfig(config);
 }
 
-function positiveInt(field: string, value: unknown): void {
+/**
+ * The largest sizes a config may ask for (README "Limits"): far past any released model (150M-1.5B:
+ * vocabulary 50,432, width up to 2,048, 24-40 layers, 2,048 positions, 8,192 tokens a Pattention),
+ * small enough that no tensor reaches JavaScript's typed-array limits and nothing is allocated for
+ * positions no input can have.
+ */
+export const CONFIG_LIMITS = {
+  vocabSize: 1 << 24,
+  hiddenSize: 1 << 16,
+  numLayers: 1024,
+  numAttentionHeads: 1 << 12,
+  maxSeqLen: 1 << 20,
+  paramTokenNum: 1 << 24,
+  /** Elements of the largest tensor (the word embeddings or a Pattention's tokens). */
+  tensorElements: 2 ** 31 - 1,
+} as const;
+
+function positiveInt(field: string, value: unknown, max?: number): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
     throw new ConfigError(`${field} must be an integer >= 1, got ${JSON.stringify(value)}`);
   }
+  if (max !== undefined && value > max) throw new ConfigError(`${field} = ${value} is over the limit ${max}`);
 }
 
 function positiveNumber(field: string, value: unknown): void {
@@ -125,11 +143,14 @@ export function rotaryDims(config: TokenFormerConfig): number {
 
 /** Checks every field and returns the config; throws ConfigError naming the field, value and limit. */
 export function validateConfig(config: TokenFormerConfig): TokenFormerConfig {
-  positiveInt('vocabSize', config.vocabSize);
-  positiveInt('hiddenSize', config.hiddenSize);
-  positiveInt('numLayers', config.numLayers);
-  positiveInt('numAttentionHeads', config.numAttentionHeads);
-  positiveInt('maxSeqLen', config.maxSeqLen);
+  positiveInt('vocabSize', config.vocabSize, CONFIG_LIMITS.vocabSize);
+  positiveInt('hiddenSize', config.hiddenSize, CONFIG_LIMITS.hiddenSize);
+  positiveInt('numLayers', config.numLayers, CONFIG_LIMITS.numLayers);
+  positiveInt('numAttentionHeads', config.numAttentionHeads, CONFIG_LIMITS.numAttentionHeads);
+  positiveInt('maxSeqLen', config.maxSeqLen, CONFIG_LIMITS.maxSeqLen);
+  if (config.vocabSize * config.hiddenSize > CONFIG_LIMITS.tensorElements) {
+    throw new ConfigError(`the word embeddings [vocabSize ${config.vocabSize}, hiddenSize ${config.hiddenSize}] would have over ${CONFIG_LIMITS.tensorElements} elements`);
+  }
   positiveNumber('rotaryEmbBase', config.rotaryEmbBase);
   positiveNumber('layerNormEps', config.layerNormEps);
   if (typeof config.initMethodStd !== 'number' || !(config.initMethodStd >= 0)) {
@@ -160,7 +181,10 @@ export function validateConfig(config: TokenFormerConfig): TokenFormerConfig {
     for (const name of SLOT_NAMES) {
       const slot = layer?.[name];
       if (!slot) throw new ConfigError(`layers[${i}].${name} is missing`);
-      positiveInt(`layers[${i}].${name}.paramTokenNum`, slot.paramTokenNum);
+      positiveInt(`layers[${i}].${name}.paramTokenNum`, slot.paramTokenNum, CONFIG_LIMITS.paramTokenNum);
+      if (slot.paramTokenNum * config.hiddenSize > CONFIG_LIMITS.tensorElements) {
+        throw new ConfigError(`layers[${i}].${name}: [paramTokenNum ${slot.paramTokenNum}, hiddenSize ${config.hiddenSize}] would have over ${CONFIG_LIMITS.tensorElements} elements`);
+      }
       if (slot.tau !== null) positiveNumber(`layers[${i}].${name}.tau`, slot.tau);
     }
   });

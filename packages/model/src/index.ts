@@ -3,7 +3,7 @@ export { tensorShapes } from './weights.js';
 export { checkFitsBackend, requireGradients } from './backendChecks.js';
 export { TokenFormer, type TokenFormerOptions, type ForwardOptions, type LossOptions, type NamedVariable } from './model.js';
 export {
-  createConfig, validateConfig, padVocabSize, countParams, headDim, rotaryDims, CONFIG_FORMAT, SLOT_NAMES,
+  createConfig, validateConfig, CONFIG_LIMITS, padVocabSize, countParams, headDim, rotaryDims, CONFIG_FORMAT, SLOT_NAMES,
   type TokenFormerConfig, type UniformConfigArgs, type LayerSlots, type PattentionSlot, type SlotName,
 } from './config.js';
 export { preset, PRESET_NAMES, type PresetName } from './presets.js';
@@ -21,7 +21,7 @@ export { embeddingLookup } from './embedding.js';
 export { tokenCrossEntropy, meanCrossEntropy } from './loss.js';
 export { causalAttention } from './attentionCore.js';
 export {
-  parseSafetensors, serializeSafetensors, toFloat32, MAX_HEADER_BYTES, indexSafetensors, safetensorsLayout,
+  parseSafetensors, serializeSafetensors, toFloat32, checkFinite, MAX_HEADER_BYTES, indexSafetensors, safetensorsLayout,
   type SafetensorsIndex, type SafetensorsLayout, type SafetensorsDtype, type SafetensorsEntry, type SafetensorsFile, type TensorToWrite,
 } from './safetensors.js';
 export { serializeCheckpoint, deserializeCheckpoint, deserializeCheckpointFromSource, loadCheckpointFromUrl, type CheckpointBytes } from './checkpoint.js';

@@ -6,7 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import { deserializeCheckpointFromSource, serializeCheckpoint } from './checkpoint.js';
 import { configToJson } from './configJson.js';
 import type { TokenFormerConfig } from './config.js';
-import { CheckpointError, TorchFileError } from './errors.js';
+import { CheckpointError, TokenFormerError, TorchFileError } from './errors.js';
 import type { TokenFormer } from './model.js';
 import { tensorShapes } from './weights.js';
 import { checkRange, type ByteSource } from './byteSource.js';
@@ -29,17 +29,25 @@ async function writeFileSynced(path: string, data: string | Uint8Array): Promise
 
 /** Reads a checkpoint directory into a model (model.safetensors one tensor at a time, never whole). */
 export async function loadCheckpoint(dir: string): Promise<TokenFormer> {
-  const read = async (file: string) => {
+  // regular files only: a FIFO or a device named model.safetensors would block the read forever
+  for (const file of [CONFIG_FILE, WEIGHTS_FILE]) {
+    const path = join(dir, file);
+    let info;
     try {
-      return await readFile(join(dir, file));
+      info = await stat(path);
     } catch (e) {
-      throw new CheckpointError(`cannot read ${join(dir, file)}: ${(e as Error).message}`);
+      throw new CheckpointError(`cannot read ${path}: ${(e as Error).message}`);
     }
-  };
-  const config = (await read(CONFIG_FILE)).toString('utf8');
+    if (!info.isFile()) throw new CheckpointError(`${path} is not a regular file`);
+  }
+  const config = (await readFile(join(dir, CONFIG_FILE))).toString('utf8');
   const weights = await openFileSource(join(dir, WEIGHTS_FILE));
   try {
     return await deserializeCheckpointFromSource(config, weights);
+  } catch (e) {
+    // name the checkpoint: the format errors name only the tensor or field
+    if (e instanceof TokenFormerError && !e.message.includes(dir)) e.message = `${dir}: ${e.message}`;
+    throw e;
   } finally {
     await weights.close();
   }

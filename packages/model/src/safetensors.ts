@@ -137,6 +137,19 @@ function halfToFloat(h: number): number {
 }
 
 /** A float tensor's values as float32 (F32 copied; F64, F16, BF16 converted). */
+/**
+ * `values`, once checked finite: a NaN or infinity in a weight (or an optimizer moment) would turn
+ * every output into NaN, and generation into silence. Throws SafetensorsError naming the tensor and
+ * the first bad index.
+ */
+export function checkFinite(values: Float32Array, name: string): Float32Array {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v - v !== 0) throw new SafetensorsError(`${name}: value ${v} at flat index ${i}; every value must be finite`);
+  }
+  return values;
+}
+
 export function toFloat32(entry: SafetensorsEntry, name = 'tensor'): Float32Array {
   const { bytes, dtype } = entry;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

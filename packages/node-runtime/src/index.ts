@@ -3,3 +3,4 @@ export { activateBackend, startBackend, BackendError, BACKENDS, type BackendChoi
 export { enableWasmThreads, wasmThreadsStarted, wasmThreadsUnsupported } from './wasmThreads.js';
 export { nodeGpu, type Gpu } from './dawn.js';
 export { writeFileAtomically } from './atomicFile.js';
+export { checkOutputPath, OutputPathError } from './outputs.js';

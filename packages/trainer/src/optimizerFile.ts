@@ -2,7 +2,7 @@
 // `<name>.exp_avg` / `<name>.exp_avg_sq`, shaped like the model's exported weights, key tokens
 // [n, d]) and the update count in the metadata. Browser-safe: no fs.
 import * as tf from '@tensorflow/tfjs-core';
-import { parseSafetensors, serializeSafetensors, toFloat32 } from '@tokenformer/model';
+import { checkFinite, parseSafetensors, serializeSafetensors, toFloat32 } from '@tokenformer/model';
 import type { OptimizerState } from './adamw.js';
 import { TrainerConfigError } from './errors.js';
 
@@ -19,6 +19,6 @@ export function deserializeOptimizerState(bytes: Uint8Array): OptimizerState {
   const step = Number(file.metadata.step);
   if (!Number.isInteger(step) || step < 0) throw new TrainerConfigError(`optimizer state: metadata step = ${file.metadata.step} is not a step count`);
   const moments = new Map<string, tf.Tensor>();
-  for (const [key, entry] of file.tensors) moments.set(key, tf.tensor(toFloat32(entry, key), entry.shape, 'float32'));
+  for (const [key, entry] of file.tensors) moments.set(key, tf.tensor(checkFinite(toFloat32(entry, key), key), entry.shape, 'float32'));
   return { step, moments };
 }

@@ -36,9 +36,13 @@ export function stringOptions(...names: string[]): ParseArgsOptionsConfig {
 export function num(name: string, v: unknown, fallback: number): number {
   if (v === undefined) return fallback;
   const n = Number(v);
-  if (typeof v !== 'string' || !Number.isFinite(n)) throw new UsageError(`--${name} ${JSON.stringify(v)} is not a number`);
+  // Number('') and Number(' ') are 0: an empty value is not a number
+  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} ${JSON.stringify(v)} is not a number`);
   return n;
 }
+
+/** The --overwrite flag every command that writes an output takes. */
+export const OVERWRITE = { overwrite: { type: 'boolean' as const, default: false } };
 
 /** A comma-separated list of numbers, e.g. --layers 0,2. */
 export function numbers(name: string, v: string): number[] {

@@ -1,7 +1,7 @@
 // tokenformer export
-import { startBackend, type BackendChoice } from '@tokenformer/node-runtime';
+import { checkOutputPath, startBackend, type BackendChoice } from '@tokenformer/node-runtime';
 import { exportCommand as exportOfficial } from '../interop.js';
-import { BACKEND_HELP, str, UsageError, type Command } from './command.js';
+import { BACKEND_HELP, str, UsageError, type Command, OVERWRITE } from './command.js';
 
 const help = `tokenformer export --checkpoint DIR --out FILE [--config-out FILE.yml] [--allow-tau-change]
 
@@ -12,7 +12,8 @@ const help = `tokenformer export --checkpoint DIR --out FILE [--config-out FILE.
                      with .neox.yml); also printed
   --allow-tau-change export a model whose τ is pinned (exact growth) although GPT-NeoX recomputes
                      τ = √n, which changes its function (without it, that is an error)
-  ${BACKEND_HELP}`;
+  ${BACKEND_HELP}
+  --overwrite        replace the output if it exists (an output is never one of the inputs)`;
 
 export const exportCommand: Command = {
   summary: 'a checkpoint -> an official pytorch_model.bin + its GPT-NeoX arguments',
@@ -23,11 +24,14 @@ export const exportCommand: Command = {
     out: { type: 'string' },
     'config-out': { type: 'string' },
     'allow-tau-change': { type: 'boolean', default: false },
+    ...OVERWRITE,
     backend: { type: 'string', default: 'auto' },
   },
   async run(values) {
     const [checkpoint, out, configOut] = [str(values, 'checkpoint'), str(values, 'out'), str(values, 'config-out')];
     if (!checkpoint || !out) throw new UsageError(`export needs --checkpoint DIR and --out FILE\n\n${help}`);
+    checkOutputPath('--out', out, { '--checkpoint': checkpoint }, values.overwrite === true);
+    if (configOut) checkOutputPath('--config-out', configOut, { '--checkpoint': checkpoint, '--out': out }, values.overwrite === true);
     const backend = await startBackend(str(values, 'backend') as BackendChoice);
     console.error(`backend: ${backend}`);
     const r = await exportOfficial({

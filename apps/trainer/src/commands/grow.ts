@@ -1,7 +1,7 @@
 // tokenformer grow
-import { startBackend, type BackendChoice } from '@tokenformer/node-runtime';
+import { checkOutputPath, startBackend, type BackendChoice } from '@tokenformer/node-runtime';
 import { growCommand as grow } from '../grow.js';
-import { BACKEND_HELP, num, numbers, str, stringOptions, UsageError, type Command } from './command.js';
+import { BACKEND_HELP, num, numbers, str, stringOptions, UsageError, type Command, OVERWRITE } from './command.js';
 
 const help = `tokenformer grow --checkpoint DIR --out DIR --add-ffn N [options]
 
@@ -15,16 +15,18 @@ const help = `tokenformer grow --checkpoint DIR --out DIR --add-ffn N [options]
   --tau T            exact (default: keep each τ, the same function) | official (τ = √n of the new n)
   --seed N           seed of the random new tokens
   ${BACKEND_HELP}
-  Prints what grew and how far the grown model's logits are from the source's on a probe batch.`;
+  Prints what grew and how far the grown model's logits are from the source's on a probe batch.
+  --overwrite        replace the output if it exists (an output is never one of the inputs)`;
 
 export const growCommand: Command = {
   summary: 'a checkpoint with more parameter tokens (exactly the same function by default)',
   help,
-  options: stringOptions('checkpoint', 'out', 'add-qkv', 'add-query', 'add-key', 'add-value', 'add-proj', 'add-ffn', 'layers', 'init', 'tau', 'seed', 'backend'),
+  options: { ...stringOptions('checkpoint', 'out', 'add-qkv', 'add-query', 'add-key', 'add-value', 'add-proj', 'add-ffn', 'layers', 'init', 'tau', 'seed', 'backend'), ...OVERWRITE },
   async run(values) {
     const checkpoint = str(values, 'checkpoint');
     const out = str(values, 'out');
     if (!checkpoint || !out) throw new UsageError(`grow needs --checkpoint DIR and --out DIR\n\n${help}`);
+    checkOutputPath('--out', out, { '--checkpoint': checkpoint }, values.overwrite === true);
     const qkv = num('add-qkv', values['add-qkv'], 0);
     const add = {
       query: num('add-query', values['add-query'], qkv),

@@ -1,6 +1,7 @@
 // tokenformer import
+import { checkOutputPath } from '@tokenformer/node-runtime';
 import { importCommand as importOfficial } from '../interop.js';
-import { str, stringOptions, UsageError, type Command } from './command.js';
+import { str, stringOptions, UsageError, type Command, OVERWRITE } from './command.js';
 
 const help = `tokenformer import --from FILE --config CONFIG --out DIR [--tokenizer FILE]
 
@@ -14,15 +15,17 @@ const help = `tokenformer import --from FILE --config CONFIG --out DIR [--tokeni
   --out DIR          the checkpoint directory (config.json, model.safetensors), written atomically
   --tokenizer FILE   a tokenizer.json to store with it (the release's 20B_tokenizer.json), so
                      generate and evaluation find it
-  Streams: one storage in memory at a time; no backend is needed.`;
+  Streams: one storage in memory at a time; no backend is needed.
+  --overwrite        replace the output if it exists (an output is never one of the inputs)`;
 
 export const importCommand: Command = {
   summary: 'an official TokenFormer pytorch_model.bin (GPT-NeoX) -> a checkpoint directory',
   help,
-  options: stringOptions('from', 'config', 'out', 'tokenizer'),
+  options: { ...stringOptions('from', 'config', 'out', 'tokenizer'), ...OVERWRITE },
   async run(values) {
     const [from, config, out, tokenizer] = [str(values, 'from'), str(values, 'config'), str(values, 'out'), str(values, 'tokenizer')];
     if (!from || !config || !out) throw new UsageError(`import needs --from FILE, --config CONFIG and --out DIR\n\n${help}`);
+    checkOutputPath('--out', out, { '--from': from, '--config': config, '--tokenizer': tokenizer }, values.overwrite === true);
     const r = await importOfficial({ from, config, out, ...(tokenizer ? { tokenizer } : {}) });
     const c = r.config;
     const slots = c.layers[0]!;

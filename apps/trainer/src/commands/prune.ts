@@ -1,7 +1,7 @@
 // tokenformer prune: parameter-token pruning (the trainer's pruneCheckpoints deletes old checkpoints)
-import { startBackend, type BackendChoice } from '@tokenformer/node-runtime';
+import { checkOutputPath, startBackend, type BackendChoice } from '@tokenformer/node-runtime';
 import { pruneCommand as prune } from '../prune.js';
-import { BACKEND_HELP, num, numbers, str, stringOptions, UsageError, type Command } from './command.js';
+import { BACKEND_HELP, num, numbers, str, stringOptions, UsageError, type Command, OVERWRITE } from './command.js';
 
 const help = `tokenformer prune --checkpoint DIR --out DIR --data DIR --keep F [options]
 
@@ -17,15 +17,17 @@ const help = `tokenformer prune --checkpoint DIR --out DIR --data DIR --keep F [
                      the calibration batches
   ${BACKEND_HELP}
   Importance of a token: its mean |weight| on the calibration tokens times the norm of its value.
-  Prints what was pruned and the calibration loss before and after.`;
+  Prints what was pruned and the calibration loss before and after.
+  --overwrite        replace the output if it exists (an output is never one of the inputs)`;
 
 export const pruneCommand: Command = {
   summary: 'a checkpoint with fewer parameter tokens, the least important dropped',
   help,
-  options: stringOptions('checkpoint', 'out', 'data', 'keep', 'slots', 'layers', 'tau', 'batches', 'seq-length', 'batch-size', 'backend'),
+  options: { ...stringOptions('checkpoint', 'out', 'data', 'keep', 'slots', 'layers', 'tau', 'batches', 'seq-length', 'batch-size', 'backend'), ...OVERWRITE },
   async run(values) {
     const [checkpoint, out, data] = [str(values, 'checkpoint'), str(values, 'out'), str(values, 'data')];
     if (!checkpoint || !out || !data || values.keep === undefined) throw new UsageError(`prune needs --checkpoint DIR, --out DIR, --data DIR and --keep F\n\n${help}`);
+    checkOutputPath('--out', out, { '--checkpoint': checkpoint, '--data': data }, values.overwrite === true);
     const [slots, layers, tau] = [str(values, 'slots'), str(values, 'layers'), str(values, 'tau')];
     const backend = await startBackend((str(values, 'backend') ?? 'auto') as BackendChoice);
     console.error(`backend: ${backend}`);

@@ -7,6 +7,7 @@ import { TokenFormer } from '../model.js';
 import { tensorShapes } from '../weights.js';
 import type { TokenFormerConfig } from '../config.js';
 import { CheckpointError } from '../errors.js';
+import { checkFinite } from '../safetensors.js';
 import type { ByteSource } from '../byteSource.js';
 import { configFromOfficial, neoxArgsFromConfig, type NeoxArgsOptions } from './officialConfig.js';
 import { isOfficialBuffer, officialNamePairs } from './officialNames.js';
@@ -64,7 +65,7 @@ export async function openOfficialCheckpoint(source: ByteSource, neoxArgs: unkno
     for (const [storage, list] of byStorage) {
       const bytes = await stateDict.readStorage(storage);
       for (const [official, tensor] of list) {
-        yield { name: ours.get(official)!, officialName: official, shape: tensor.shape, values: tensorToFloat32(tensor, bytes) };
+        yield { name: ours.get(official)!, officialName: official, shape: tensor.shape, values: checkFinite(tensorToFloat32(tensor, bytes), official) };
       }
     }
   }
