@@ -40,7 +40,27 @@ export const PREPARE_FILE = 'prepare.json';
 export function readPrepared(dir: string): PrepareReport {
   const file = join(dir, PREPARE_FILE);
   if (!existsSync(file)) throw new Error(`${dir} is not a prepared data directory (no ${PREPARE_FILE}): run "tokenformer prepare" first`);
-  return JSON.parse(readFileSync(file, 'utf8')) as PrepareReport;
+  const fail = (field: string, message: string): never => {
+    throw new Error(`${file}: ${field}: ${message}`);
+  };
+  let r: Partial<PrepareReport>;
+  try {
+    r = JSON.parse(readFileSync(file, 'utf8')) as Partial<PrepareReport>;
+  } catch (e) {
+    return fail('(file)', `not JSON (${(e as Error).message})`);
+  }
+  if (typeof r !== 'object' || r === null) return fail('(file)', 'not a JSON object');
+  if (r.format !== 'tokenformer-prepare/1') fail('format', `unknown format ${JSON.stringify(r.format)} (expected "tokenformer-prepare/1")`);
+  if (typeof r.tokenizer !== 'string' || r.tokenizer === '') fail('tokenizer', `${JSON.stringify(r.tokenizer)} is not a file name`);
+  const split = (name: 'train' | 'valid', s: unknown): void => {
+    const v = s as { prefix?: unknown; documents?: unknown; tokens?: unknown } | null;
+    if (typeof v !== 'object' || v === null || typeof v.prefix !== 'string') fail(name, `${JSON.stringify(s)} is not a split ({ prefix, documents, tokens })`);
+    for (const k of ['documents', 'tokens'] as const) if (!Number.isInteger(v![k]) || (v![k] as number) < 0) fail(`${name}.${k}`, `${JSON.stringify(v![k])} is not a count`);
+  };
+  split('train', r.train);
+  if (r.valid !== null) split('valid', r.valid);
+  if (typeof r.unigramEntropy !== 'number' || !Number.isFinite(r.unigramEntropy) || r.unigramEntropy < 0) fail('unigramEntropy', `${JSON.stringify(r.unigramEntropy)} is not an entropy (nats per token)`);
+  return r as PrepareReport;
 }
 
 /** The corpus's documents: the embedded one for "sotu", else the files, malformed lines counted in `stats`. */
@@ -76,6 +96,10 @@ export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
     validFraction: o.validFraction,
     seed: o.seed,
   });
+  if (report.train.documents === 0) {
+    const skipped = Object.entries(stats.skipped).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
+    throw new Error(`${o.corpus.join(', ')}: no documents to train on${skipped ? ` (lines skipped: ${skipped})` : ''}${o.field !== 'text' ? `; JSONL text field: ${JSON.stringify(o.field)}` : ''}`);
+  }
   const train = IndexedDataset.open(report.train.prefix);
   const entropy = unigramEntropy(train);
   train.close();

@@ -9,7 +9,7 @@ import { Tokenizer } from '@tokenformer/tokenizer';
 import { resolveCheckpoint, runTraining } from '@tokenformer/trainer/node';
 import { readPrepared } from './prepare.js';
 import { type ReportSummary, writeReport } from './report.js';
-import type { TrainConfig } from './trainConfig.js';
+import { ConfigKeyError, type TrainConfig } from './trainConfig.js';
 
 export interface TrainCommandOptions {
   data: string;
@@ -43,6 +43,10 @@ function eta(seconds: number): string {
 }
 
 export async function trainCommand(o: TrainCommandOptions): Promise<TrainSummary> {
+  const c = o.config;
+  if (c.growAt && c.growQkv + c.growProj + c.growFfn === 0) {
+    throw new ConfigKeyError(`--growAt=${c.growAt} grows nothing: give --growQkv, --growProj or --growFfn (checked before any step is trained)`);
+  }
   const prep = readPrepared(o.data);
   const tokenizerJson = readFileSync(join(o.data, prep.tokenizer), 'utf8');
   const tokenizer = Tokenizer.fromJSON(tokenizerJson);

@@ -205,6 +205,9 @@ export class GptSampler {
     if (s.tokensPerEpoch !== cursor.tokensPerEpoch) {
       throw new DataInputError(`GptSampler.resume: the data holds ${s.tokensPerEpoch} tokens per epoch, the cursor was made on ${cursor.tokensPerEpoch}`);
     }
+    if (!Number.isInteger(cursor.nextBatch) || cursor.nextBatch < 0 || cursor.nextBatch > s.numBatches) {
+      throw new DataInputError(`GptSampler.resume: nextBatch = ${cursor.nextBatch} must be an integer in [0, ${s.numBatches}] (the batches of this cursor's samples)`);
+    }
     s.nextBatch = cursor.nextBatch;
     return s;
   }

@@ -1,6 +1,6 @@
 // A run directory: checkpoints with optimizer and trainer state, pointers, pruning, metrics, and a
 // run interrupted and resumed ending bit-identical to one that was not (cpu and wasm).
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useBackend, type BackendName } from '@tokenformer/testing';
@@ -68,6 +68,9 @@ for (const backend of ['cpu', 'wasm'] as BackendName[]) {
       const broken = join(dir, `broken-${backend}`);
       const first = await runTraining(broken, config, settings, { shouldStop: (s) => s === 7 });
       expect(first.lastStep).toBe(7);
+      // what a kill -9 during steps 8-9 leaves: their metrics lines (one cut short) and a half-written checkpoint
+      appendFileSync(join(broken, 'metrics.jsonl'), '{"type":"step","step":8,"loss":1}\n{"type":"step","step":9,"lo');
+      mkdirSync(join(broken, 'checkpoints', '.8.tmp-99999-abcd'));
       let resumedFrom: string | null = null;
       const b = await runTraining(broken, config, settings, { onStart: (i) => (resumedFrom = i.resumedFrom) });
       expect(resumedFrom).toBe(join(broken, 'checkpoints', '7'));
@@ -76,6 +79,9 @@ for (const backend of ['cpu', 'wasm'] as BackendName[]) {
         expect(readFileSync(join(straight, 'checkpoints', '12', file)).equals(readFileSync(join(broken, 'checkpoints', '12', file)))).toBe(true);
       }
       expect(b.lastValidationLoss).toBe(a.lastValidationLoss);
+      expect(readdirSync(join(broken, 'checkpoints')).filter((f) => f.startsWith('.'))).toEqual([]);
+      const steps = (run: string) => readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.type === 'step').map((l) => l.step);
+      expect(steps(broken)).toEqual(steps(straight)); // each step once, in order
     });
   });
 }

@@ -10,7 +10,7 @@ import { loadCheckpoint } from '@tokenformer/model/node';
 import { TrainerConfigError } from './errors.js';
 import { deserializeOptimizerState } from './optimizerFile.js';
 import { readRunPointer } from './runDirectory.js';
-import { OPTIMIZER_FILE, TRAINER_STATE_FILE, type RunSettings, type TrainerState } from './runState.js';
+import { OPTIMIZER_FILE, parseTrainerState, TRAINER_STATE_FILE, type RunSettings, type TrainerState } from './runState.js';
 import type { TokenBatch, TrainStep } from './trainStep.js';
 
 /**
@@ -39,10 +39,14 @@ export async function openRun(runDir: string, config: TokenFormerConfig, setting
   const latest = readRunPointer(runDir, 'latest');
   if (latest) {
     const model = await loadCheckpoint(latest);
-    const state = JSON.parse(readFileSync(join(latest, TRAINER_STATE_FILE), 'utf8')) as TrainerState;
-    const mismatch = state.format !== 'tokenformer-trainer/1'
-      ? `${latest}: unknown trainer state format ${JSON.stringify(state.format)}`
-      : (Object.keys(settings) as (keyof RunSettings)[])
+    let state: TrainerState;
+    try {
+      state = parseTrainerState(readFileSync(join(latest, TRAINER_STATE_FILE), 'utf8'), join(latest, TRAINER_STATE_FILE));
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+    const mismatch = (Object.keys(settings) as (keyof RunSettings)[])
           .filter((k) => !RESUMABLE.has(k) && JSON.stringify(settings[k]) !== JSON.stringify(state.settings[k]))
           .map((k) => `${runDir} was trained with ${k} = ${JSON.stringify(state.settings[k])}, now ${JSON.stringify(settings[k])}: use another run directory, or the same ${k}`)[0];
     if (mismatch) {

@@ -1,7 +1,7 @@
 // What a run writes into its directory as it goes: metrics.jsonl (one JSON object per line), and
 // checkpoints/<step>/ with the AdamW state and trainer_state.json, the latest and best pointers, and
 // the deletion of checkpoints beyond keepLast (the best one kept).
-import { appendFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { GptSampler } from '@tokenformer/data/node';
@@ -35,6 +35,33 @@ export class RunRecord {
     this.bestStep = resumed?.bestStep ?? null;
     this.grownAt = resumed?.grownAt;
     this.latestDir = latest ?? '';
+    this.cleanUp();
+  }
+
+  /**
+   * What an interrupted run left: checkpoint directories half written (`.N.tmp-*`, never renamed into
+   * place) are removed, and metrics.jsonl loses the lines logged after the step it resumes from (they
+   * are logged again), so it never holds a step twice.
+   */
+  private cleanUp(): void {
+    const dir = join(this.runDir, 'checkpoints');
+    for (const name of readdirSync(dir)) if (/^\..*\.tmp-/.test(name)) rmSync(join(dir, name), { recursive: true, force: true });
+    const metrics = join(this.runDir, 'metrics.jsonl');
+    if (!existsSync(metrics)) return;
+    const step = this.resumed?.step ?? 0;
+    const lines = readFileSync(metrics, 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const kept = lines.filter((l) => {
+      try {
+        const entry = JSON.parse(l) as { step?: unknown };
+        return typeof entry.step !== 'number' || entry.step <= step;
+      } catch {
+        return false; // a line cut by the interruption
+      }
+    });
+    if (kept.length === lines.length) return;
+    const tmp = `${metrics}.${process.pid}.tmp`;
+    writeFileSync(tmp, kept.map((l) => `${l}\n`).join(''));
+    renameSync(tmp, metrics);
   }
 
   /** Appends one line to metrics.jsonl, with the backend and the time. */

@@ -2,6 +2,7 @@
 // the data cursor, best validation loss); optimizer.safetensors is optimizerFile.ts.
 import * as tf from '@tensorflow/tfjs-core';
 import type { TokenFormer } from '@tokenformer/model';
+import { TrainerConfigError } from './errors.js';
 
 export const TRAINER_STATE_FILE = 'trainer_state.json';
 export const OPTIMIZER_FILE = 'optimizer.safetensors';
@@ -71,4 +72,38 @@ export async function weightsFinite(model: TokenFormer): Promise<boolean> {
     if (!v) return false;
   }
   return true;
+}
+
+/**
+ * trainer_state.json of a checkpoint, checked before it is trusted: its format, the settings it was
+ * trained with, a step within them, counters that are counts, and a sampler cursor at the batch that
+ * step reached (`step · microBatches`). Every failure names the file and the field.
+ */
+export function parseTrainerState(text: string, file: string): TrainerState {
+  const fail = (field: string, message: string): never => {
+    throw new TrainerConfigError(`${file}: ${field}: ${message}`);
+  };
+  let state: Partial<TrainerState>;
+  try {
+    state = JSON.parse(text) as Partial<TrainerState>;
+  } catch (e) {
+    return fail('(file)', `not JSON (${(e as Error).message})`);
+  }
+  if (typeof state !== 'object' || state === null || Array.isArray(state)) return fail('(file)', 'not a JSON object');
+  if (state.format !== 'tokenformer-trainer/1') fail('format', `unknown trainer state format ${JSON.stringify(state.format)}`);
+  const settings = state.settings;
+  if (typeof settings !== 'object' || settings === null) return fail('settings', 'missing (the settings the run was trained with)');
+  if (!Number.isInteger(settings.steps) || settings.steps < 1) fail('settings.steps', `${JSON.stringify(settings.steps)} is not a step count`);
+  if (!Number.isInteger(settings.microBatches) || settings.microBatches < 1) fail('settings.microBatches', `${JSON.stringify(settings.microBatches)} is not a count`);
+  const step = state.step;
+  if (typeof step !== 'number' || !Number.isInteger(step) || step < 0 || step > settings.steps) fail('step', `${JSON.stringify(step)} must be an integer in [0, ${settings.steps}] (settings.steps)`);
+  if (!Number.isInteger(state.nonFiniteSteps) || state.nonFiniteSteps! < 0) fail('nonFiniteSteps', `${JSON.stringify(state.nonFiniteSteps)} is not a count`);
+  for (const key of ['bestValidationLoss', 'bestStep'] as const) {
+    const v = state[key];
+    if (v !== null && (typeof v !== 'number' || !Number.isFinite(v))) fail(key, `${JSON.stringify(v)} must be a finite number or null`);
+  }
+  const cursor = state.samplerCursor as { nextBatch?: unknown } | undefined;
+  if (typeof cursor !== 'object' || cursor === null) return fail('samplerCursor', 'missing');
+  if (cursor.nextBatch !== step! * settings.microBatches) fail('samplerCursor.nextBatch', `${JSON.stringify(cursor.nextBatch)} is not the batch step ${step} reached (${step! * settings.microBatches})`);
+  return state as TrainerState;
 }

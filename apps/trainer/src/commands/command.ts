@@ -41,6 +41,13 @@ export function num(name: string, v: unknown, fallback: number): number {
   return n;
 }
 
+/** An integer option >= `min`, `fallback` when absent (--threads 0, --vocab 10 are usage errors, not silently changed). */
+export function count(name: string, v: unknown, fallback: number, min = 1): number {
+  const n = num(name, v, fallback);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} ${JSON.stringify(v)} must be an integer >= ${min}`);
+  return n;
+}
+
 /** The --overwrite flag every command that writes an output takes. */
 export const OVERWRITE = { overwrite: { type: 'boolean' as const, default: false } };
 

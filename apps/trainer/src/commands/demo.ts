@@ -2,7 +2,7 @@
 import { startBackend, type BackendChoice } from '@tokenformer/node-runtime';
 import { DEMO_CONFIG, demo } from '../demo.js';
 import { loadTrainConfig } from '../trainConfig.js';
-import { BACKEND_HELP, num, str, stringOptions, type Command } from './command.js';
+import { count, BACKEND_HELP, num, str, stringOptions, type Command } from './command.js';
 
 const help = `tokenformer demo [--out DIR] [--vocab N] [--backend B] [--key=value ...]
 
@@ -19,7 +19,7 @@ export const demoCommand: Command = {
   takesSettings: true,
   async run(values, overrides) {
     const config = loadTrainConfig(undefined, overrides, DEMO_CONFIG);
-    const backend = await startBackend((str(values, 'backend') ?? 'auto') as BackendChoice, { threads: num('threads', values.threads, 1) });
+    const backend = await startBackend((str(values, 'backend') ?? 'auto') as BackendChoice, { threads: count('threads', values.threads, 1) });
     const started = Date.now();
     const s = await demo({ out: str(values, 'out') ?? 'runs/demo', vocabSize: num('vocab', values.vocab, 4096), backend, config });
     const minutes = ((Date.now() - started) / 60000).toFixed(1);

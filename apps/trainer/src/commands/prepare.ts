@@ -1,6 +1,7 @@
 // tokenformer prepare
+import { checkOutputPath } from '@tokenformer/node-runtime';
 import { prepare } from '../prepare.js';
-import { num, str, UsageError, type Command } from './command.js';
+import { count, num, str, UsageError, type Command } from './command.js';
 
 const help = `tokenformer prepare [--corpus sotu | --corpus PATH ...] --out DIR [options]
 
@@ -29,14 +30,18 @@ export const prepareCommand: Command = {
     const out = str(values, 'out');
     if (!out) throw new UsageError(`prepare needs --out DIR\n\n${help}`);
     const tokenizer = str(values, 'tokenizer');
+    const field = str(values, 'field') ?? 'text';
+    if (field === '') throw new UsageError('--field "" names no JSONL field');
+    const corpus = (values.corpus as string[] | undefined) ?? ['sotu'];
+    checkOutputPath('--out', out, Object.fromEntries([...corpus.filter((c) => c !== 'sotu').map((c, i) => [`--corpus #${i + 1}`, c]), ['--tokenizer', tokenizer]]), true);
     const report = await prepare({
-      corpus: (values.corpus as string[] | undefined) ?? ['sotu'],
+      corpus,
       out,
       ...(tokenizer ? { tokenizer } : {}),
-      vocabSize: num('vocab', values.vocab, 4096),
+      vocabSize: count('vocab', values.vocab, 4096, 257), // the 256 bytes and <|endoftext|> at least
       validFraction: num('valid', values.valid, 0.02),
       seed: num('seed', values.seed, 1234),
-      field: str(values, 'field') ?? 'text',
+      field,
       log: (l) => console.error(l),
     });
     console.log(JSON.stringify(report, null, 2));

@@ -2,7 +2,7 @@
 import { startBackend, type BackendChoice } from '@tokenformer/node-runtime';
 import { trainCommand as train } from '../train.js';
 import { DEFAULT_TRAIN_CONFIG, loadTrainConfig } from '../trainConfig.js';
-import { BACKEND_HELP, num, str, stringOptions, UsageError, type Command } from './command.js';
+import { count, BACKEND_HELP, num, str, stringOptions, UsageError, type Command } from './command.js';
 
 const help = `tokenformer train --data DIR --out RUNDIR [--config FILE.json|.yaml] [--backend B] [--key=value ...]
 
@@ -30,7 +30,7 @@ export const trainCommand: Command = {
     const out = str(values, 'out');
     if (data === undefined || out === undefined) throw new UsageError(`train needs --data DIR and --out RUNDIR\n\n${help}`);
     const settings = loadTrainConfig(str(values, 'config'), overrides);
-    const backend = await startBackend((str(values, 'backend') ?? 'auto') as BackendChoice, { threads: num('threads', values.threads, 1) });
+    const backend = await startBackend((str(values, 'backend') ?? 'auto') as BackendChoice, { threads: count('threads', values.threads, 1) });
     const summary = await train({ data, out, config: settings, backend });
     console.log(JSON.stringify(summary, null, 2));
   },
