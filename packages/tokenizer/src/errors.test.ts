@@ -34,6 +34,28 @@ describe('tokenizer.json errors', () => {
     expect(Tokenizer.fromJSON(file()).encodeIds('ab')).toEqual([2]);
   });
 
+  it('refuses a pre-tokenizer regex that backtracks catastrophically, at once', () => {
+    const t0 = performance.now();
+    for (const regex of ['(a+)+$', '(a*)*b', '(?:x|y+)*z', '((ab)+)+', '(\\w+\\s?)*$']) {
+      const e = error(() => Tokenizer.fromJSON(file({ pre_tokenizer: { type: 'Split', pattern: { Regex: regex }, behavior: 'Isolated', invert: false } })));
+      expect(e, regex).toBeInstanceOf(UnsupportedFeatureError);
+      expect(e.message).toMatch(/nested unbounded repeat/);
+    }
+    expect(performance.now() - t0).toBeLessThan(1000);
+    // bounded or unnested repeats stay accepted
+    for (const regex of ['(ab)+', '(a+b)?', '\\p{N}{1,3}', "(?i:'s|'t)|\\p{L}+"]) {
+      expect(() => Tokenizer.fromJSON(file({ pre_tokenizer: { type: 'Split', pattern: { Regex: regex }, behavior: 'Isolated', invert: false } })), regex).not.toThrow();
+    }
+  });
+
+  it('refuses Sequences nested past the limit instead of overflowing the stack', () => {
+    const nested = `${'{"type": "Sequence", "normalizers": ['.repeat(20_000)}{"type": "Lowercase"}${']}'.repeat(20_000)}`; // JSON.stringify would overflow here
+    const text = file({ normalizer: 'NESTED' }).replace('"NESTED"', nested);
+    const e = error(() => Tokenizer.fromJSON(text));
+    expect(e).toBeInstanceOf(MalformedTokenizerError);
+    expect(e.message).toMatch(/Sequences nested at most 32 deep/);
+  });
+
   it.each([
     ['not JSON', () => Tokenizer.fromJSON('{"model": '), MalformedTokenizerError, /tokenizer\.json: expected JSON/],
     ['no model', () => Tokenizer.fromJSON('{}'), MalformedTokenizerError, /model: expected an object, got nothing \(missing\)/],

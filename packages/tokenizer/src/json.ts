@@ -47,3 +47,13 @@ export function optString(obj: JsonObject, key: string, field: string): string |
 export function typeOf(v: unknown, field: string): string {
   return asString(asObject(v, field).type, `${field}.type`);
 }
+
+/** Sequences nested deeper than this are refused (20,000 levels overflowed the stack). */
+export const MAX_NESTING = 32;
+
+/** The items of a Sequence at `field`, refused past MAX_NESTING levels of Sequences. */
+export function sequenceItems(v: unknown, field: string): Json[] {
+  const depth = field.split('[').length - 1;
+  if (depth >= MAX_NESTING) throw new MalformedTokenizerError(field, '(a Sequence)', `Sequences nested at most ${MAX_NESTING} deep`);
+  return asArray(v, field);
+}

@@ -7,6 +7,9 @@ import { UnsupportedFeatureError } from './errors.js';
 /** Unicode `\w` as Rust's regex crate and Oniguruma define it, as class members. */
 const WORD_MEMBERS = '\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}';
 export const WHITE_SPACE = /\p{White_Space}/u;
+/** An unbounded repeat at the start of the text: +, * or {n,}. */
+const UNBOUNDED = /^(?:[+*]|\{\d*,\})/;
+
 export const WORD_CHAR = new RegExp(`[${WORD_MEMBERS}]`, 'u');
 
 /** Escape a literal for use inside a JavaScript regex. */
@@ -24,6 +27,7 @@ export function translateRegex(pattern: string, field: string): RegExp {
   let inClass = 0;
   let caseless = 0; // depth inside (?i: ... )
   const groupStack: boolean[] = []; // per open group: is it a (?i: group
+  const repeats: boolean[] = []; // per open group: does it hold an unbounded repeat (+, *, {n,})?
   const unsupported = (what: string): never => {
     throw new UnsupportedFeatureError(field, pattern, `uses ${what}, which has no JavaScript translation here`);
   };
@@ -114,6 +118,7 @@ export function translateRegex(pattern: string, field: string): RegExp {
     if (c === '(') {
       if (pattern.startsWith('(?i:', i)) {
         groupStack.push(true);
+        repeats.push(false);
         caseless++;
         out += '(?:';
         i += 3;
@@ -122,14 +127,20 @@ export function translateRegex(pattern: string, field: string): RegExp {
       if (pattern.startsWith('(?>', i)) unsupported('an atomic group (?>...)');
       if (pattern[i + 1] === '?' && /[imsx-]/.test(pattern[i + 2] ?? '')) unsupported('an inline flag group');
       groupStack.push(false);
+      repeats.push(false);
       out += c;
       continue;
     }
     if (c === ')') {
       if (groupStack.pop()) caseless--;
+      // A group holding an unbounded repeat, repeated without bound itself ((a+)+, (a*)*, (?:x|y+)*):
+      // backtracking explodes on a failing match (41 characters ran past 60 s); Oniguruma times out too.
+      const inner = repeats.pop() ?? false;
+      if (inner && UNBOUNDED.test(pattern.slice(i + 1))) unsupported('a nested unbounded repeat such as (a+)+ (catastrophic backtracking)');
       out += c;
       continue;
     }
+    if (UNBOUNDED.test(pattern.slice(i)) && repeats.length > 0) repeats.fill(true);
     if ((c === '+' || c === '*' || c === '?' || c === '}') && pattern[i + 1] === '+') {
       unsupported('a possessive quantifier');
     }

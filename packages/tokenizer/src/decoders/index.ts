@@ -1,6 +1,6 @@
 // The `decoder` section of tokenizer.json.
 import { MalformedTokenizerError, UnsupportedFeatureError } from '../errors.js';
-import { asArray, asInt, asObject, asString, type Json, typeOf } from '../json.js';
+import { asArray, asInt, asObject, asString, type Json, typeOf, sequenceItems } from '../json.js';
 import { patternFromJson } from '../normalizers/index.js';
 import { ByteLevelDecoder } from './byteLevel.js';
 import type { Decoder } from './decoder.js';
@@ -32,7 +32,7 @@ export function decoderFromJson(v: Json | undefined, field = 'decoder'): Decoder
     case 'BPEDecoder':
       return new BpeDecoder(o.suffix === undefined ? '</w>' : asString(o.suffix, `${field}.suffix`));
     case 'Sequence':
-      return new DecoderSequence(asArray(o.decoders, `${field}.decoders`).map((d, i) => decoderFromJson(d, `${field}.decoders[${i}]`)));
+      return new DecoderSequence(sequenceItems(o.decoders, `${field}.decoders`).map((d, i) => decoderFromJson(d, `${field}.decoders[${i}]`)));
     default:
       if (KNOWN_ELSEWHERE.includes(type)) throw new UnsupportedFeatureError(`${field}.type`, type);
       throw new MalformedTokenizerError(`${field}.type`, type, 'a Hugging Face decoder type');

@@ -1,6 +1,6 @@
 // The `normalizer` section of tokenizer.json, one small module per type.
 import { MalformedTokenizerError, UnsupportedFeatureError } from '../errors.js';
-import { asArray, asBool, asObject, asString, type Json, typeOf } from '../json.js';
+import { asArray, asBool, asObject, asString, type Json, typeOf, sequenceItems } from '../json.js';
 import { escapeRegex, translateRegex } from '../regex.js';
 import { Lowercase } from './lowercase.js';
 import type { Normalizer } from './normalizer.js';
@@ -43,7 +43,7 @@ export function normalizerFromJson(v: Json | undefined, field = 'normalizer'): N
       return new Replace(patternFromJson(o.pattern, `${field}.pattern`), asString(o.content, `${field}.content`), o);
     case 'Sequence':
       return new NormalizerSequence(
-        asArray(o.normalizers, `${field}.normalizers`).map((n, i) => normalizerFromJson(n, `${field}.normalizers[${i}]`)),
+        sequenceItems(o.normalizers, `${field}.normalizers`).map((n, i) => normalizerFromJson(n, `${field}.normalizers[${i}]`)),
       );
     default:
       if (KNOWN_ELSEWHERE.includes(type)) throw new UnsupportedFeatureError(`${field}.type`, type);

@@ -1,6 +1,6 @@
 // The `pre_tokenizer` section of tokenizer.json, one small module per type.
 import { MalformedTokenizerError, UnsupportedFeatureError } from '../errors.js';
-import { asArray, asBool, asObject, asString, type Json, typeOf } from '../json.js';
+import { asArray, asBool, asObject, asString, type Json, typeOf, sequenceItems } from '../json.js';
 import { patternFromJson } from '../normalizers/index.js';
 import type { SplitBehavior } from '../piece.js';
 import { ByteLevelPreTokenizer } from './byteLevel.js';
@@ -55,7 +55,7 @@ export function preTokenizerFromJson(v: Json | undefined, field = 'pre_tokenizer
     }
     case 'Sequence':
       return new PreTokenizerSequence(
-        asArray(o.pretokenizers, `${field}.pretokenizers`).map((p, i) => preTokenizerFromJson(p, `${field}.pretokenizers[${i}]`)),
+        sequenceItems(o.pretokenizers, `${field}.pretokenizers`).map((p, i) => preTokenizerFromJson(p, `${field}.pretokenizers[${i}]`)),
       );
     default:
       if (KNOWN_ELSEWHERE.includes(type)) throw new UnsupportedFeatureError(`${field}.type`, type);

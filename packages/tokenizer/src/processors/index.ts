@@ -1,6 +1,6 @@
 // The `post_processor` section of tokenizer.json.
 import { MalformedTokenizerError, UnsupportedFeatureError } from '../errors.js';
-import { asArray, asBool, asObject, type Json, typeOf } from '../json.js';
+import { asArray, asBool, asObject, type Json, typeOf, sequenceItems } from '../json.js';
 import { ByteLevelProcessor } from './byteLevel.js';
 import type { PostProcessor } from './processor.js';
 import { ProcessorSequence } from './sequence.js';
@@ -25,7 +25,7 @@ export function postProcessorFromJson(v: Json | undefined, field = 'post_process
       return TemplateProcessing.fromJson(o, field);
     case 'Sequence':
       return new ProcessorSequence(
-        asArray(o.processors, `${field}.processors`).map((p, i) => postProcessorFromJson(p, `${field}.processors[${i}]`)),
+        sequenceItems(o.processors, `${field}.processors`).map((p, i) => postProcessorFromJson(p, `${field}.processors[${i}]`)),
       );
     default:
       if (KNOWN_ELSEWHERE.includes(type)) throw new UnsupportedFeatureError(`${field}.type`, type);
