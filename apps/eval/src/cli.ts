@@ -120,7 +120,7 @@ async function main(argv: string[]): Promise<void> {
 /** Usage errors (exit 2): ours and node:util's parseArgs ones. Anything can be thrown: `code` may be a number (fzstd's) or absent. */
 function isUsageError(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
-  return e instanceof UsageError || (e as Error | null)?.name === 'OutputPathError' || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
+  return e instanceof UsageError || ['OutputPathError', 'BackendChoiceError'].includes((e as Error | null)?.name ?? '') || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
 }
 
 // --debug (anywhere): the stack trace of a failure too

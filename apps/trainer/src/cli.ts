@@ -51,7 +51,7 @@ async function main(argv: string[]): Promise<void> {
 function isUsageError(e: unknown): boolean {
   if (e instanceof UsageError) return true;
   const { name, code } = (e ?? {}) as { name?: unknown; code?: unknown };
-  return name === 'ConfigKeyError' || name === 'GrowthError' || name === 'OutputPathError' || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
+  return name === 'ConfigKeyError' || name === 'GrowthError' || name === 'OutputPathError' || name === 'BackendChoiceError' || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
 }
 
 // --debug (anywhere): the stack trace of a failure too

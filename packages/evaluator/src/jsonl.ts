@@ -23,6 +23,7 @@ export function parseJsonl(text: string, file: string): Row[] {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TaskDataError(`${file}:${i + 1}: a row must be a JSON object`);
     rows.push({ file, line: i + 1, value: value as Record<string, unknown> });
   });
+  if (rows.length === 0) throw new TaskDataError(`${file}: no rows (the file is empty)`);
   return rows;
 }
 

@@ -168,6 +168,10 @@ export async function importOfficialToDir(file: string, neoxArgs: unknown, dir: 
       await writeFileSynced(join(tmp, CONFIG_FILE), `${JSON.stringify(configToJson(checkpoint.config), null, 2)}\n`);
     });
     return { config: checkpoint.config, format: checkpoint.format, tensors };
+  } catch (e) {
+    // name the file: the format errors name only the zip entry, pickle opcode or tensor
+    if (e instanceof TokenFormerError && !e.message.includes(file)) e.message = `${file}: ${e.message}`;
+    throw e;
   } finally {
     await source.close();
   }

@@ -18,6 +18,11 @@ export class BackendError extends Error {
   override name = 'BackendError';
 }
 
+/** A --backend value that is not a backend: a usage error (exit 2). */
+export class BackendChoiceError extends BackendError {
+  override name = 'BackendChoiceError';
+}
+
 /**
  * Why a tfjs-node package cannot load, without importing it, or null when its native binding is
  * there. (Importing one whose binding is missing registers half its kernels first, so trying the
@@ -73,7 +78,7 @@ export interface BackendOptions {
 
 /** Start the chosen backend; returns the name tfjs reports. */
 export async function startBackend(choice: BackendChoice, options: BackendOptions = {}): Promise<string> {
-  if (!BACKENDS.includes(choice)) throw new BackendError(`--backend ${JSON.stringify(choice)}: choose one of ${BACKENDS.join(', ')}`);
+  if (!BACKENDS.includes(choice)) throw new BackendChoiceError(`--backend ${JSON.stringify(choice)}: choose one of ${BACKENDS.join(', ')}`);
   if (choice === 'auto' || choice === 'tensorflow') {
     const why = await tryTensorflow();
     if (why === null) {

@@ -18,7 +18,7 @@ import { completeRunSettings, type RunSettingsInput } from './runSettings.js';
 import { TrainStep, type GrowFunction } from './trainStep.js';
 
 export { completeRunSettings, DEFAULT_RUN_SETTINGS, type RunSettingsInput } from './runSettings.js';
-export { OPTIMIZER_FILE, TRAINER_STATE_FILE, type RunSettings, type TrainerState } from './runState.js';
+export { OPTIMIZER_FILE, parseTrainerState, TRAINER_STATE_FILE, type RunSettings, type TrainerState } from './runState.js';
 export { readRunPointer, resolveCheckpoint, writeRunPointer, type RunPointer } from './runDirectory.js';
 export { pruneCheckpoints } from './runRecord.js';
 

@@ -69,11 +69,16 @@ export async function openRun(runDir: string, config: TokenFormerConfig, setting
 /** Loads the AdamW moments the run resumes with: its latest checkpoint's, or initFrom's when asked and there. */
 export function restoreOptimizer(trainStep: TrainStep, settings: RunSettings, latest: string | null): void {
   const load = (dir: string): void => {
-    const state = deserializeOptimizerState(new Uint8Array(readFileSync(join(dir, OPTIMIZER_FILE))));
+    const file = join(dir, OPTIMIZER_FILE);
+    let state: ReturnType<typeof deserializeOptimizerState> | undefined;
     try {
+      state = deserializeOptimizerState(new Uint8Array(readFileSync(file)));
       trainStep.loadState(state);
+    } catch (e) {
+      if (e instanceof Error && !e.message.includes(file)) e.message = `${file}: ${e.message}`;
+      throw e;
     } finally {
-      tf.dispose([...state.moments.values()]);
+      if (state) tf.dispose([...state.moments.values()]);
     }
   };
   if (latest) load(latest);

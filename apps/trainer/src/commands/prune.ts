@@ -1,7 +1,7 @@
 // tokenformer prune: parameter-token pruning (the trainer's pruneCheckpoints deletes old checkpoints)
 import { checkOutputPath, startBackend, type BackendChoice } from '@tokenformer/node-runtime';
 import { pruneCommand as prune } from '../prune.js';
-import { BACKEND_HELP, num, numbers, str, stringOptions, UsageError, type Command, OVERWRITE } from './command.js';
+import { count, BACKEND_HELP, num, numbers, str, stringOptions, UsageError, type Command, OVERWRITE } from './command.js';
 
 const help = `tokenformer prune --checkpoint DIR --out DIR --data DIR --keep F [options]
 
@@ -39,9 +39,9 @@ export const pruneCommand: Command = {
       ...(slots ? { slots: slots.split(',').map((v) => v.trim()) as never } : {}),
       ...(layers ? { layers: numbers('layers', layers) } : {}),
       ...(tau ? { tau: tau as never } : {}),
-      batches: num('batches', values.batches, 8),
-      ...(values['seq-length'] !== undefined ? { seqLength: num('seq-length', values['seq-length'], 64) } : {}),
-      batchSize: num('batch-size', values['batch-size'], 8),
+      batches: count('batches', values.batches, 8),
+      ...(values['seq-length'] !== undefined ? { seqLength: count('seq-length', values['seq-length'], 64, 2) } : {}),
+      batchSize: count('batch-size', values['batch-size'], 8),
     });
     for (const p of r.pruned) console.error(`layer ${p.layer} ${p.slot}: ${p.from} -> ${p.to} tokens, tau ${p.tauBefore.toFixed(4)} -> ${p.tauAfter.toFixed(4)}`);
     console.error(`parameters ${r.paramsBefore.toLocaleString('en-US')} -> ${r.paramsAfter.toLocaleString('en-US')}; calibration loss ${r.lossBefore.toFixed(4)} -> ${r.lossAfter.toFixed(4)} nats/token`);

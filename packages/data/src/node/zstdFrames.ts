@@ -103,6 +103,7 @@ export async function* zstdChunks(raw: AsyncIterable<Uint8Array>, file: string):
       out = [];
     }
   }
+  if (offset === 0) fail('empty: a .zst file holds at least one frame');
   if (state !== 'magic' || field.length > 0) fail('truncated: the file ends inside a frame');
 
   function endFrame(): State {
