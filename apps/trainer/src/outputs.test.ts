@@ -2,7 +2,7 @@
 // prune, export and import refuse before any work (exit 2), naming the option and the input.
 // Bad numbers (an empty --max-new-tokens) are usage errors, not 0.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,7 @@ beforeAll(async () => {
   model.dispose();
   symlinkSync(ckpt, join(dir, 'link'));
   mkdirSync(join(dir, 'existing'));
+  writeFileSync(join(dir, 'existing', 'f.txt'), 'a file');
 });
 
 describe('outputs never overwrite inputs', () => {
@@ -36,6 +37,7 @@ describe('outputs never overwrite inputs', () => {
     ['export over its weights', ['export', '--checkpoint', ckpt, '--out', join(ckpt, 'model.safetensors')], /--out .*model\.safetensors is inside the input --checkpoint/],
     ['export its yml into the checkpoint', ['export', '--checkpoint', ckpt, '--out', join(dir, 'x.bin'), '--config-out', join(ckpt, 'config.json')], /--config-out .*config\.json is inside the input --checkpoint/],
     ['import over its source', ['import', '--from', join(ckpt, 'model.safetensors'), '--config', join(ckpt, 'config.json'), '--out', ckpt], /--out .*ckpt holds the input --from/],
+    ['export its yml under a file', ['export', '--checkpoint', ckpt, '--out', join(dir, 'y.bin'), '--config-out', join(dir, 'existing', 'f.txt', 'neox.yml')], /--config-out .*f\.txt is a file, not a folder/],
     ['grow over an existing output', ['grow', '--checkpoint', ckpt, '--out', join(dir, 'existing'), '--add-ffn', '4'], /--out .*existing exists: pass --overwrite to replace it/],
   ])('refuses to %s (exit 2), touching nothing', (_, args, message) => {
     const before = weights();
@@ -43,6 +45,7 @@ describe('outputs never overwrite inputs', () => {
     expect(r.status, r.stderr).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(weights().equals(before)).toBe(true);
+    expect(existsSync(join(dir, 'y.bin'))).toBe(false); // nothing written before the refusal
   });
 
   it('takes an empty number as a usage error, not 0', () => {

@@ -1,7 +1,7 @@
 // Outputs never overwrite inputs (DESIGN.md): a command refuses an output path that is, or lies
 // inside, one of its inputs (symbolic links resolved), and an existing output unless it was told to
 // replace it (--overwrite; the write itself is atomic). An output that holds an input is refused too.
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 
 /** A refused output path: a usage error (exit 2). */
@@ -32,4 +32,8 @@ export function checkOutputPath(option: string, output: string, inputs: Record<s
     if (inp.startsWith(out + sep)) throw new OutputPathError(`${option} ${output} holds the input ${name} ${input}: writing it would replace that input; choose another path`);
   }
   if (!overwrite && existsSync(out)) throw new OutputPathError(`${option} ${output} exists: pass --overwrite to replace it`);
+  // the nearest existing ancestor must be a folder (a path under a file fails only after other outputs were written)
+  let ancestor = dirname(out);
+  while (!existsSync(ancestor) && dirname(ancestor) !== ancestor) ancestor = dirname(ancestor);
+  if (!statSync(ancestor).isDirectory()) throw new OutputPathError(`${option} ${output}: ${ancestor} is a file, not a folder`);
 }
