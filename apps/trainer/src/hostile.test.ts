@@ -30,6 +30,7 @@ describe('prepare and train refuse bad input', () => {
     ['a vocabulary smaller than the bytes', ['prepare', '--corpus', corpus, '--out', join(dir, 'p2'), '--vocab', '10'], 2, /--vocab "10" must be an integer >= 257/],
     ['an empty JSONL field', ['prepare', '--corpus', corpus, '--out', join(dir, 'p3'), '--field', ''], 2, /--field "" names no JSONL field/],
     ['an output inside the corpus', ['prepare', '--corpus', corpus, '--out', join(corpus, 'out')], 2, /--out .*out is inside the input --corpus #1/],
+    ['a train config that is a folder', ['train', '--data', prepared, '--out', join(dir, 'r4'), '--config', corpus], 2, /cannot read the train config .*corpus: EISDIR/],
     ['zero threads', ['train', '--data', prepared, '--out', join(dir, 'r1'), '--threads', '0'], 2, /--threads "0" must be an integer >= 1/],
     ['a growth step that grows nothing', ['train', '--data', prepared, '--out', join(dir, 'r2'), '--backend', 'cpu', '--growAt=2', '--steps=4'], 2, /--growAt=2 grows nothing/],
     ['a negative count in the settings', ['train', '--data', prepared, '--out', join(dir, 'r3'), '--backend', 'cpu', '--validBatches=-1'], 1, /validBatches = -1 must be an integer >= 1/],

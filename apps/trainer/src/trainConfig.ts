@@ -95,7 +95,12 @@ function set(config: Record<string, unknown>, key: string, value: unknown, where
 export function loadTrainConfig(file: string | undefined, overrides: Record<string, string>, base: TrainConfig = DEFAULT_TRAIN_CONFIG): TrainConfig {
   const config = structuredClone(base) as unknown as Record<string, unknown>;
   if (file) {
-    const text = readFileSync(file, 'utf8');
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new ConfigKeyError(`cannot read the train config ${file}: ${(e as Error).message}`); // EISDIR and ENOENT name no path themselves
+    }
     const parsed: unknown = /\.ya?ml$/.test(file) ? parseYaml(text) : JSON.parse(text);
     if (typeof parsed !== 'object' || parsed === null) throw new ConfigKeyError(`${file}: expected an object of settings`);
     for (const [k, v] of Object.entries(parsed)) set(config, k, v, file);

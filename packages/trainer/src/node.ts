@@ -5,7 +5,7 @@
 // A run directory that already has `latest` is resumed from it, bit-identically on the same backend.
 // runTraining has nanoGPT's shape: open the run (runOpen.ts), loop (loop.ts), write checkpoints as it
 // goes (runRecord.ts), and grow once at growAt (runGrowth.ts).
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TokenFormerConfig } from '@tokenformer/model';
@@ -65,6 +65,9 @@ export async function runTraining(
   if (growAt !== 0) {
     if (!Number.isInteger(growAt) || growAt < 1 || growAt >= settings.steps) throw new TrainerConfigError(`growAt = ${growAt}: grow after a step in 1..${settings.steps - 1}, or 0 for never`);
     if (!hooks.grow) throw new TrainerConfigError(`growAt = ${growAt} needs a grow hook (the app's growth)`);
+  }
+  for (const [key, prefix] of [['trainData', settings.trainData], ['validData', settings.validData]] as const) {
+    if (prefix !== undefined && !existsSync(`${prefix}.idx`)) throw new TrainerConfigError(`${key}: ${prefix}.idx does not exist (an indexed dataset's prefix)`);
   }
   mkdirSync(join(runDir, 'checkpoints'), { recursive: true });
   const opened = await openRun(runDir, config, settings);

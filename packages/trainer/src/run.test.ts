@@ -107,6 +107,12 @@ describe('run directory', () => {
     expect(r.lastValidationLoss!).toBeLessThan(r.firstValidationLoss!);
   });
 
+  it('refuses missing data before it creates the run directory', async () => {
+    const runDir = join(dir, 'never-made');
+    await expect(runTraining(runDir, config, { ...settings, trainData: join(dir, 'nowhere') })).rejects.toThrow(/trainData: .*nowhere\.idx does not exist/);
+    expect(existsSync(runDir)).toBe(false);
+  });
+
   it('refuses to resume with settings that change what was trained', async () => {
     await expect(runTraining(join(dir, 'layout'), config, { ...settings, seqLength: 32 })).rejects.toThrow(TrainerConfigError);
     await expect(runTraining(join(dir, 'layout'), config, { ...settings, maxLr: 1 })).rejects.toThrow(/trained with maxLr = 0.003, now 1/);

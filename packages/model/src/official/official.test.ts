@@ -88,6 +88,9 @@ describe('GPT-NeoX config ↔ ours', () => {
     [{ num_attention_heads: undefined }, /num_attention_heads is required/],
     [{ hidden_size: '32' }, /hidden_size must be a number, got "32"/],
     [{ 'hidden-size': 64 }, /hidden_size is given twice with different values/],
+    [{ seq_length: 'abc', max_position_embeddings: 64 }, /seq_length must be a number, got "abc"/],
+    [{ seq_length: 1e12 }, /seq_length = 1000000000000 must be an integer in \[1, 1048576\]/],
+    [{ seq_length: 128, max_position_embeddings: 64 }, /seq_length = 128 is longer than max_position_embeddings = 64/],
   ])('rejects %j', (change, message) => {
     expect(() => configFromOfficial(shapes, { ...ARGS, ...change })).toThrow(ConfigError);
     expect(() => configFromOfficial(shapes, { ...ARGS, ...change })).toThrow(message);

@@ -3,7 +3,7 @@
 // layers, every Pattention's token count); the arguments supply the rest and are checked against
 // the tensors. Keys a config leaves out take the released TokenFormer configs' values.
 import { NORM_ACTIVATION_TYPES, type NormActivationType } from '@tokenformer/pattention';
-import { SLOT_NAMES, validateConfig, type LayerSlots, type TokenFormerConfig } from '../config.js';
+import { CONFIG_LIMITS, SLOT_NAMES, validateConfig, type LayerSlots, type TokenFormerConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { OFFICIAL_EMBEDDING, countOfficialLayers, officialKeyTokens } from './officialNames.js';
 
@@ -116,7 +116,17 @@ export function configFromOfficial(shapes: ReadonlyMap<string, readonly number[]
 
   const heads = get<number>(args, 'num_attention_heads', 'number');
   if (heads === undefined) throw new ConfigError('GPT-NeoX config num_attention_heads is required (the tensors cannot tell the head count)');
-  const maxSeqLen = get<number>(args, 'max_position_embeddings', 'number') ?? get<number>(args, 'seq_length', 'number')!;
+  // both are read and checked, even when max_position_embeddings decides (a seq_length of "abc" or 1e12
+  // beside it used to pass unnoticed); training never runs past the positions the model has
+  const seqLength = get<number>(args, 'seq_length', 'number'); // the released default (2048) when absent
+  const maxPositions = get<number>(args, 'max_position_embeddings', 'number');
+  for (const [key, v] of [['seq_length', seqLength], ['max_position_embeddings', maxPositions]] as const) {
+    if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > CONFIG_LIMITS.maxSeqLen)) throw new ConfigError(`GPT-NeoX config ${key} = ${v} must be an integer in [1, ${CONFIG_LIMITS.maxSeqLen}]`);
+  }
+  if (args.seq_length !== undefined && maxPositions !== undefined && seqLength! > maxPositions) {
+    throw new ConfigError(`GPT-NeoX config seq_length = ${seqLength} is longer than max_position_embeddings = ${maxPositions}`);
+  }
+  const maxSeqLen = maxPositions ?? seqLength!;
   const divisible = get<number>(args, 'make_vocab_size_divisible_by', 'number')!;
   if (vocabSize % divisible !== 0) contradiction('make_vocab_size_divisible_by', divisible, `the embedding has ${vocabSize} rows`);
   const norm = get<string>(args, 'norm_activation_type', 'string') as NormActivationType;
