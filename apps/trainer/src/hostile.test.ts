@@ -3,7 +3,7 @@
 // smaller than the bytes, an empty JSONL field, zero threads, a corrupt prepare.json, and a growth
 // step that grows nothing.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,12 +33,13 @@ describe('prepare and train refuse bad input', () => {
     ['a train config that is a folder', ['train', '--data', prepared, '--out', join(dir, 'r4'), '--config', corpus], 2, /cannot read the train config .*corpus: EISDIR/],
     ['zero threads', ['train', '--data', prepared, '--out', join(dir, 'r1'), '--threads', '0'], 2, /--threads "0" must be an integer >= 1/],
     ['a growth step that grows nothing', ['train', '--data', prepared, '--out', join(dir, 'r2'), '--backend', 'cpu', '--growAt=2', '--steps=4'], 2, /--growAt=2 grows nothing/],
-    ['a negative count in the settings', ['train', '--data', prepared, '--out', join(dir, 'r3'), '--backend', 'cpu', '--validBatches=-1'], 1, /validBatches = -1 must be an integer >= 1/],
+    ['a negative count in the settings', ['train', '--data', prepared, '--out', join(dir, 'r3'), '--backend', 'cpu', '--validBatches=-1'], 2, /validBatches = -1 must be an integer >= 1/],
   ])('refuses %s', (_, args, status, message) => {
     const r = run(args as string[]);
     expect(r.stderr).toMatch(message);
     expect(r.status).toBe(status);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace without --debug
+    for (const out of ['p1', 'r1', 'r2', 'r3']) expect(existsSync(join(dir, out)), `${out} left behind`).toBe(false);
   });
 
   it.each([

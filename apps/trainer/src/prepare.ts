@@ -1,6 +1,6 @@
 // `tokenformer prepare`: corpus -> tokenizer (trained here, or loaded) -> indexed datasets, plus
 // prepare.json (sizes, the tokenizer's vocabulary, the unigram entropy of the training split).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { IndexedDataset, newStats, preprocess, readCorpus, readSotu, type Document, type ReadStats } from '@tokenformer/data/node';
 import { BpeTrainer, type Tokenizer } from '@tokenformer/tokenizer';
@@ -70,6 +70,17 @@ function documents(corpus: string[], field: string, stats?: ReadStats): AsyncIte
 }
 
 export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
+  // a prepare that fails leaves nothing where it made the folder (no tokenizer.json or empty datasets)
+  const created = !existsSync(o.out);
+  try {
+    return await prepareInto(o);
+  } catch (e) {
+    if (created) rmSync(o.out, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function prepareInto(o: PrepareOptions): Promise<PrepareReport> {
   const log = o.log ?? (() => undefined);
   mkdirSync(o.out, { recursive: true });
   let tokenizer: Tokenizer;

@@ -6,7 +6,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { grow } from '@tokenformer/growth';
 import { configFromJson, createConfig, preset, type PresetName, type TokenFormerConfig } from '@tokenformer/model';
 import { Tokenizer } from '@tokenformer/tokenizer';
-import { resolveCheckpoint, runTraining } from '@tokenformer/trainer/node';
+import { completeRunSettings, resolveCheckpoint, runTraining } from '@tokenformer/trainer/node';
 import { readPrepared } from './prepare.js';
 import { type ReportSummary, writeReport } from './report.js';
 import { ConfigKeyError, type TrainConfig } from './trainConfig.js';
@@ -57,6 +57,11 @@ export async function trainCommand(o: TrainCommandOptions): Promise<TrainSummary
   // the run's settings: the config less the model and the growth (this command's grow hook uses those)
   const { model: _spec, growQkv: _q, growProj: _p, growFfn: _f, growInit: _i, growTau: _t, growSeed: _s, ...rest } = o.config;
   const settings = { ...rest, initFrom, trainData: join(o.data, prep.train.prefix), ...(prep.valid ? { validData: join(o.data, prep.valid.prefix) } : {}) };
+  try {
+    completeRunSettings(settings, config); // a bad value is a usage error (exit 2), found before the run starts
+  } catch (e) {
+    throw new ConfigKeyError((e as Error).message);
+  }
   const out = o.progress ?? process.stderr;
   const tty = out.isTTY === true;
   let stop = false;
