@@ -2,7 +2,7 @@
 // and `--key=value` overrides (`--model.hiddenSize=64` for a model field). Unknown keys are errors.
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import type { RunSettings } from '@tokenformer/trainer/node';
+import { DEFAULT_RUN_SETTINGS, type RunSettings } from '@tokenformer/trainer/node';
 
 /** The model: a preset name, or the official uniform sizes (vocabulary from the tokenizer). */
 export interface ModelSpec {
@@ -29,31 +29,16 @@ export interface GrowthSettings {
 
 export type TrainConfig = Omit<RunSettings, 'trainData' | 'validData'> & GrowthSettings & { model: ModelSpec };
 
+/** The trainer package's run defaults (the official recipe), with this command's small-model schedule. */
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   model: { hiddenSize: 128, numLayers: 2, numAttentionHeads: 4, qkvSlotNum: 128, projSlotNum: 128, ffnSlotNum: 512, maxSeqLen: 256 },
-  seed: 1234,
+  ...DEFAULT_RUN_SETTINGS,
   seqLength: 128,
-  batchSize: 8,
-  microBatches: 1,
   steps: 300,
   maxLr: 1.5e-3,
   minLr: 1.5e-4,
   warmupSteps: 20,
-  schedule: 'cosine',
-  weightDecay: 0.1,
-  clip: 1,
-  beta1: 0.9,
-  beta2: 0.95,
-  eps: 1e-8,
   validEvery: 50,
-  validBatches: 8,
-  checkpointEvery: 100,
-  keepLast: 2,
-  maxNonFiniteSteps: 10,
-  initFrom: '',
-  initOptimizer: true,
-  growAt: 0,
-  growSchedule: 'continue',
   growQkv: 0,
   growProj: 0,
   growFfn: 0,

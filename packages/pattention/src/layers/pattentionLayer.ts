@@ -6,6 +6,7 @@ import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable, type Shape, type SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { PattentionConfigError, PattentionShapeError } from '../errors.js';
 import { KEY_INIT_STD, wangInitStd } from '../init.js';
+import type { PattentionArgs } from '../layer.js';
 import { NORM_ACTIVATION_TYPES, type NormActivationType } from '../norms.js';
 import { pattention } from '../pattention.js';
 
@@ -13,22 +14,10 @@ import { pattention } from '../pattention.js';
 type BaseLayerArgs = NonNullable<ConstructorParameters<typeof layers.Layer>[0]>;
 type Kwargs = Record<string, unknown>;
 
-export interface PattentionLayerArgs extends BaseLayerArgs {
-  /** d2: width of the output tokens, and so of each value parameter token. */
-  outputChannels: number;
-  /** n: number of key/value parameter-token pairs. */
-  paramTokenNum: number;
-  /** Θ over the scores. Default 'l2_norm_gelu'. */
-  normActivationType?: NormActivationType;
-  /** Pinned scale τ; null/undefined: √n (n for softmax), as the official code. */
-  tau?: number | null;
-  /** σ of the N(0, σ) init of key tokens. Default 0.02. */
-  keyInitStd?: number;
-  /** σ of the N(0, σ) init of value tokens. Default 2/√d1 (wang_init, one layer). */
-  valueInitStd?: number;
-  /** Seed of the initialisers; unseeded when absent. */
-  seed?: number;
-}
+/** tfjs-layers' own options, and the Pattention's (documented on PattentionArgs); d1 is the input's last dimension. */
+export interface PattentionLayerArgs
+  extends BaseLayerArgs,
+    Pick<PattentionArgs, 'outputChannels' | 'paramTokenNum' | 'normActivationType' | 'tau' | 'keyInitStd' | 'valueInitStd' | 'seed'> {}
 
 export class PattentionLayer extends layers.Layer {
   /** The name tfjs-layers serializes the class under. */
