@@ -2,7 +2,8 @@
 // (the State of the Union addresses, 10.8 MB of English, one address per encode call), ours
 // against the pure-JS GPT-2 encoders (gpt-tokenizer, js-tiktoken) and Hugging Face's Rust library,
 // for GPT-2 and GPT-NeoX-20B; ids are checked equal before anything is timed. Then BPE training
-// time for a 32k vocabulary on the same text. Options: --reps=N (best of N, default 3) --json=FILE
+// time for a 32k vocabulary on the same text, and one 4 MiB word (the merge's worst case).
+// Options: --reps=N (best of N, default 3) --json=FILE
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +61,28 @@ async function hfOneByOne(hf: HfTokenizer): Promise<number[][]> {
   return out;
 }
 
+/**
+ * One 4 MiB word (random lowercase letters, no space: a single pre-token) through the GPT-NeoX-20B
+ * BPE: the heap merge is O(n log n), as Hugging Face's; no length cap, so the ids stay Hugging Face's.
+ */
+async function measureLongWord(ours: Tokenizer, hf: HfTokenizer): Promise<{ mib: number; oursSec: number; rustSec: number }> {
+  const mib = 4;
+  let x = 1;
+  const word = Array.from({ length: mib * 1024 * 1024 }, () => {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    return String.fromCharCode(97 + (x % 26));
+  }).join('');
+  let t0 = performance.now();
+  const ids = ours.encodeIds(word);
+  const oursSec = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  const theirs = (await hf.encode(word)).getIds();
+  const rustSec = (performance.now() - t0) / 1000;
+  if (!same(ids, theirs)) throw new Error('the long word gives other ids than Hugging Face\'s');
+  console.log(`GPT-NeoX-20B one ${mib} MiB word (${ids.length} ids): ours ${oursSec.toFixed(1)} s, tokenizers (Rust) ${rustSec.toFixed(1)} s`);
+  return { mib, oursSec, rustSec };
+}
+
 async function main(): Promise<void> {
   console.log(`corpus: ${docs.length} addresses, ${megabytes.toFixed(2)} MB; best of ${reps} after a warm-up; Node ${process.version}`);
   // GPT-2
@@ -84,6 +107,8 @@ async function main(): Promise<void> {
   const hfNeox = HfTokenizer.fromFile(neoxPath);
   await measure('GPT-NeoX-20B', 'tokenizers 0.23.2 (Rust) encodeBatch', () => hfBatch(hfNeox), refNeox);
   await measure('GPT-NeoX-20B', 'tokenizers 0.23.2 (Rust) encode', () => hfOneByOne(hfNeox), refNeox);
+
+  const longWord = await measureLongWord(neox, hfNeox);
 
   const ours = (t: string): number => rows.find((r) => r.tokenizer === t && r.encoder.endsWith('encodeIds'))!.mbPerSec;
   const bestOf = (t: string, prefix: string[]): number => Math.max(...rows.filter((r) => r.tokenizer === t && prefix.some((p) => r.encoder.startsWith(p))).map((r) => r.mbPerSec));
@@ -127,7 +152,7 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  if (args.json) writeFileSync(args.json, JSON.stringify({ megabytes, rows, ratios, trainSec, ours30kSec, hfTrainSec }, null, 2));
+  if (args.json) writeFileSync(args.json, JSON.stringify({ megabytes, rows, ratios, longWord, trainSec, ours30kSec, hfTrainSec }, null, 2));
 }
 
 await main();

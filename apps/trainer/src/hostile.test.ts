@@ -3,7 +3,7 @@
 // smaller than the bytes, an empty JSONL field, zero threads, a corrupt prepare.json, and a growth
 // step that grows nothing.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,5 +54,20 @@ describe('prepare and train refuse bad input', () => {
     const r = run(['train', '--data', copy, '--out', join(dir, `run-${field}`), '--backend', 'cpu']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(message);
+  });
+
+  it('leaves an existing prepared folder as it was when a prepare into it fails, and leaves no staging folder', () => {
+    const copy = join(dir, 'prepared-again');
+    cpSync(prepared, copy, { recursive: true });
+    mkdirSync(join(copy, '.prepare.tmp-999999')); // what a killed prepare leaves
+    const before = Object.fromEntries(readdirSync(prepared).map((f) => [f, readFileSync(join(prepared, f))]));
+    const failed = run(['prepare', '--corpus', join(dir, 'bad.jsonl'), '--out', copy, '--vocab', '300']);
+    expect(failed.status, failed.stderr).toBe(1);
+    expect(readdirSync(copy).sort()).toEqual(Object.keys(before).sort());
+    for (const [f, bytes] of Object.entries(before)) expect(readFileSync(join(copy, f)).equals(bytes), f).toBe(true);
+    const again = run(['prepare', '--corpus', corpus, '--out', copy, '--vocab', '260', '--valid', '0']);
+    expect(again.status, again.stderr).toBe(0);
+    expect(readdirSync(copy).sort()).toEqual(Object.keys(before).sort());
+    expect(JSON.parse(readFileSync(join(copy, 'prepare.json'), 'utf8')).vocabSize).toBe(260);
   });
 });

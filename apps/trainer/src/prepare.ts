@@ -1,6 +1,6 @@
 // `tokenformer prepare`: corpus -> tokenizer (trained here, or loaded) -> indexed datasets, plus
 // prepare.json (sizes, the tokenizer's vocabulary, the unigram entropy of the training split).
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { IndexedDataset, newStats, preprocess, readCorpus, readSotu, type Document, type ReadStats } from '@tokenformer/data/node';
 import { BpeTrainer, type Tokenizer } from '@tokenformer/tokenizer';
@@ -69,16 +69,32 @@ function documents(corpus: string[], field: string, stats?: ReadStats): AsyncIte
   return readCorpus(corpus, { field, ...(stats ? { stats } : {}) });
 }
 
+/**
+ * Prepares into a staging folder inside `out` and moves the files into place only when all of them
+ * are written (prepare.json last, after the old one is removed): a prepare that fails leaves `out` as
+ * it was (or absent, if it made it), and a folder with a prepare.json always holds what it describes.
+ * Staging folders left by a killed run are removed at the next start.
+ */
 export async function prepare(o: PrepareOptions): Promise<PrepareReport> {
-  // a prepare that fails leaves nothing where it made the folder (no tokenizer.json or empty datasets)
   const created = !existsSync(o.out);
+  mkdirSync(o.out, { recursive: true });
+  for (const name of readdirSync(o.out)) if (name.startsWith(STAGING)) rmSync(join(o.out, name), { recursive: true, force: true });
+  const staging = join(o.out, `${STAGING}${process.pid}`);
   try {
-    return await prepareInto(o);
+    const report = await prepareInto({ ...o, out: staging });
+    rmSync(join(o.out, PREPARE_FILE), { force: true });
+    for (const name of readdirSync(staging)) if (name !== PREPARE_FILE) renameSync(join(staging, name), join(o.out, name));
+    renameSync(join(staging, PREPARE_FILE), join(o.out, PREPARE_FILE));
+    rmSync(staging, { recursive: true, force: true });
+    return report;
   } catch (e) {
-    if (created) rmSync(o.out, { recursive: true, force: true });
+    rmSync(created ? o.out : staging, { recursive: true, force: true });
     throw e;
   }
 }
+
+/** Name prefix of the staging folder inside the output folder. */
+const STAGING = '.prepare.tmp-';
 
 async function prepareInto(o: PrepareOptions): Promise<PrepareReport> {
   const log = o.log ?? (() => undefined);
