@@ -51,6 +51,7 @@ describe('wrong CLI invocations', () => {
     const dir = join(work, 'cli');
     mkdirSync(dir);
     writeFileSync(join(dir, 't.txt'), 'some held-out text');
+    mkdirSync(join(dir, 'empty-folder'));
     writeFileSync(join(dir, 'piqa.jsonl'), '{"goal": "g", "sol1": "a", "sol2": "b", "label": 0}\n');
     const cases = cliCases(ckpt, dir);
     expect(cases.length).toBeGreaterThanOrEqual(100);

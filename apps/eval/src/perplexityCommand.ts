@@ -28,23 +28,34 @@ async function readTexts(files: string[], field: string, limit = Infinity): Prom
   return texts;
 }
 
+/** The first `limit` documents of an indexed dataset. */
+function readDataset(prefix: string, limit = Infinity): Int32Array[] {
+  const ds = IndexedDataset.open(prefix);
+  try {
+    return Array.from({ length: Math.min(ds.numDocuments, limit) }, (_, i) => ds.get(i));
+  } finally {
+    ds.close();
+  }
+}
+
 export async function perplexityCommand(o: PerplexityCommandOptions): Promise<PerplexityReport & { checkpoint: string; source: string }> {
   if ((o.text === undefined) === (o.dataset === undefined)) throw new Error('perplexity needs --text FILE (repeatable) or --dataset PREFIX, not both');
+  // the documents are read, and an empty source refused, before the model loads
+  const texts = o.text ? await readTexts(o.text, o.field, o.limit) : null;
+  const docs = texts ? null : readDataset(o.dataset!, o.limit);
+  if (texts ? !texts.some((t) => t.length > 0) : docs!.length === 0) {
+    throw new Error(`${o.text ? o.text.join(', ') : o.dataset}: no text to score (${texts ? (texts.length === 0 ? 'no documents' : `${texts.length} documents, all empty`) : 'the dataset has no documents'})`);
+  }
   const { lm, model, checkpoint } = await loadModel(o);
   try {
     let report: PerplexityReport;
-    if (o.text) {
-      const texts = await readTexts(o.text, o.field, o.limit);
+    if (texts) {
       const bar = progressBar('perplexity', texts.length);
       report = await textPerplexity(lm, texts, (n) => bar.update(n));
       bar.stop();
     } else {
-      const ds = IndexedDataset.open(o.dataset!);
-      const n = Math.min(ds.numDocuments, o.limit ?? Infinity);
-      const docs = Array.from({ length: n }, (_, i) => ds.get(i));
-      ds.close();
-      const bar = progressBar('perplexity', docs.length);
-      report = await tokenPerplexity(lm, docs, (k) => bar.update(k));
+      const bar = progressBar('perplexity', docs!.length);
+      report = await tokenPerplexity(lm, docs!, (k) => bar.update(k));
       bar.stop();
     }
     const out = { ...report, checkpoint, source: o.text ? o.text.join(', ') : o.dataset! };

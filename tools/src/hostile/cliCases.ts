@@ -88,6 +88,7 @@ export function cliCases(ckpt: string, dir: string): CliCase[] {
     e(['perplexity', '--checkpoint', ckpt], 1, /--text FILE .* or --dataset PREFIX/),
     e(['perplexity', '--checkpoint', ckpt, '--text', join(dir, 'none.txt')], 1, /none\.txt/),
     e(['perplexity', '--checkpoint', ckpt, '--dataset', join(dir, 'none')], 1, /none/),
+    e(['perplexity', '--checkpoint', ckpt, '--text', join(dir, 'empty-folder')], 1, /empty-folder: no text to score/),
     e(['perplexity', '--checkpoint', ckpt, '--text', join(dir, 't.txt'), '--output', join(ckpt, 'model.safetensors')], 2, /inside the input --checkpoint/),
   );
   for (const [opt, v] of [['--limit', '0'], ['--limit', ''], ['--limit', 'x'], ['--batch-size', '0'], ['--batch-size', '-2'], ['--max-length', '0'], ['--bootstrap-iters', 'x'], ['--backend', 'nope']] as const) {
