@@ -6,6 +6,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { registerWasmKernels } from '@tokenformer/kernels/wasm';
+import { registerWebGpuKernels } from '@tokenformer/kernels/webgpu';
 import type { PageBackend } from './params.js';
 
 /** WebGPU is missing or gives no adapter: the page offers wasm instead. */
@@ -27,6 +28,7 @@ export async function startBackend(choice: PageBackend): Promise<string> {
     if (!adapter) throw new NoWebGpuError('This browser has WebGPU, but it offers no GPU adapter (WebGPU disabled, or no usable GPU).');
     adapterLimits = adapter.limits;
     await import('@tensorflow/tfjs-backend-webgpu');
+    registerWebGpuKernels();
   } else {
     setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
     await import('@tensorflow/tfjs-backend-wasm');

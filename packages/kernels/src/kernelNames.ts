@@ -1,6 +1,6 @@
 // The kernels of our own, by name, with their inputs and attributes (as tfjs-core's kernel_names.ts):
 // the contract between the ops that run them (in @tokenformer/pattention and @tokenformer/model) and
-// each backend's implementation (wasm/ here; webgpu/ next). Names are ours, never tfjs's, so a
+// each backend's implementation (wasm/, webgpu/). Names are ours, never tfjs's, so a
 // kernel of ours never replaces one of tfjs. An op runs a kernel only where
 // `tf.getKernel(name, tf.getBackend())` finds it; elsewhere it composes tfjs ops.
 import type { TensorInfo } from '@tensorflow/tfjs-core';
@@ -79,6 +79,40 @@ export interface SplitVAttrs {
 export const GATHER_ROWS = 'TokenFormerGatherRows';
 export type GatherRowsInputs = Record<'table' | 'ids', TensorInfo>;
 
+/**
+ * Next-token cross-entropy of logits [N, V] (float32) at targets [N] (int32), fused: outputs
+ * [loss [N], logsumexp [N]], loss = logsumexp(row) − row[target] capped at 87.34 nats (−log of the
+ * smallest normal float, as the composed op), 0 where target == ignoreIndex.
+ */
+export const CROSS_ENTROPY = 'TokenFormerCrossEntropy';
+export type CrossEntropyInputs = Record<'logits' | 'targets', TensorInfo>;
+export interface CrossEntropyAttrs {
+  ignoreIndex: number;
+}
+
+/** The gradient of CROSS_ENTROPY: dy [N] → d logits [N, V] = (softmax(row) − onehot(target))·dy, 0 where ignored. */
+export const CROSS_ENTROPY_GRAD = 'TokenFormerCrossEntropyGrad';
+export type CrossEntropyGradInputs = Record<'dy' | 'logits' | 'targets' | 'lse', TensorInfo>;
+
+/**
+ * Causal softmax attention in one kernel: q [B, H, Tq, hd], k and v [B, H, Tk, hd] (float32), the
+ * queries at absolute positions offset .. offset+Tq−1, each seeing keys 0 .. its position: outputs
+ * [o [B, H, Tq, hd], logsumexp of each query's scaled scores [B, H, Tq]]. The [Tq, Tk] scores never
+ * leave the kernel.
+ */
+export const CAUSAL_ATTENTION = 'TokenFormerCausalAttention';
+export type CausalAttentionInputs = Record<'q' | 'k' | 'v', TensorInfo>;
+/** The largest head size (hd) CAUSAL_ATTENTION takes. */
+export const CAUSAL_ATTENTION_MAX_HEAD_SIZE = 256;
+export interface CausalAttentionAttrs {
+  offset: number;
+  scale: number;
+}
+
+/** The gradient of CAUSAL_ATTENTION: d o with the saved q, k, v, o and logsumexp → [dq, dk, dv]. */
+export const CAUSAL_ATTENTION_GRAD = 'TokenFormerCausalAttentionGrad';
+export type CausalAttentionGradInputs = Record<'dy' | 'q' | 'k' | 'v' | 'o' | 'lse', TensorInfo>;
+
 /** Every kernel name above. */
-export const KERNEL_NAMES = [L2_NORM_GELU, L2_NORM_GELU_GRAD, TRANSPOSE_2D, LAYER_NORM, LAYER_NORM_GRAD, ROTARY, SPLIT_V, GATHER_ROWS] as const;
+export const KERNEL_NAMES = [L2_NORM_GELU, L2_NORM_GELU_GRAD, TRANSPOSE_2D, LAYER_NORM, LAYER_NORM_GRAD, ROTARY, SPLIT_V, GATHER_ROWS, CROSS_ENTROPY, CROSS_ENTROPY_GRAD, CAUSAL_ATTENTION, CAUSAL_ATTENTION_GRAD] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];

@@ -5,8 +5,8 @@
 // products (short sequences, decoding) and other backends use one batched matMul. The threshold is
 // measured (packages/model/README.md, benchmarks).
 import * as tf from '@tensorflow/tfjs-core';
-import type { GradSaveFunc, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
-import { activeBackendTraits, hasKernel, SPLIT_V } from '@tokenformer/kernels';
+import type { GradSaveFunc, NamedAttrMap, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import { activeBackendTraits, CAUSAL_ATTENTION, CAUSAL_ATTENTION_GRAD, CAUSAL_ATTENTION_MAX_HEAD_SIZE, hasKernel, SPLIT_V, type CausalAttentionAttrs } from '@tokenformer/kernels';
 import { transpose2d, typedCustomGrad } from '@tokenformer/pattention';
 import { concat, split } from './split.js';
 
@@ -79,6 +79,28 @@ export function perHeadAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor2D
   return op(q, k, v);
 }
 
+/** Whether the active backend has our fused CAUSAL_ATTENTION kernels (webgpu) for these heads. */
+function fusedTakes(q: Tensor): boolean {
+  return q.dtype === 'float32' && q.shape[3]! <= CAUSAL_ATTENTION_MAX_HEAD_SIZE && hasKernel(CAUSAL_ATTENTION) && hasKernel(CAUSAL_ATTENTION_GRAD);
+}
+
+/** Our fused kernels: the scores stay inside them; the backward pass keeps q, k, v, o and logsumexp. */
+function fusedAttention(q: Tensor, k: Tensor, v: Tensor, offset: number, scale: number): Tensor {
+  const attrs = { offset, scale } satisfies CausalAttentionAttrs as unknown as NamedAttrMap;
+  const op = typedCustomGrad((q4: Tensor, k4: Tensor, v4: Tensor, save: GradSaveFunc) => {
+    const [o, lse] = tf.engine().runKernel(CAUSAL_ATTENTION, { q: q4, k: k4, v: v4 }, attrs) as unknown as [Tensor, Tensor]; // [B, H, Tq, hd], [B, H, Tq]
+    save([q4, k4, v4, o, lse]);
+    return {
+      value: o,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [sq, sk, sv, so, sLse] = saved as [Tensor, Tensor, Tensor, Tensor, Tensor];
+        return tf.engine().runKernel(CAUSAL_ATTENTION_GRAD, { dy, q: sq, k: sk, v: sv, o: so, lse: sLse }, attrs) as unknown as Tensor[]; // dq, dk, dv
+      },
+    };
+  });
+  return op(q, k, v);
+}
+
 function perHeadPays(pairProduct: number): boolean {
   return pairProduct >= PER_HEAD_MIN_PRODUCT && activeBackendTraits().slowBatchedMatMul === true && hasKernel(SPLIT_V);
 }
@@ -90,6 +112,7 @@ function perHeadPays(pairProduct: number): boolean {
 export function causalAttention(q: Tensor, k: Tensor, v: Tensor, offset: number): Tensor {
   return tf.tidy(() => {
     const hd = q.shape[3]!;
+    if (fusedTakes(q)) return fusedAttention(q, k, v, offset, 1 / Math.sqrt(hd));
     const mask = causalMask(q.shape[2]!, k.shape[2]!, offset); // [Tq, Tk]
     const scale = 1 / Math.sqrt(hd);
     return perHeadPays(q.shape[2]! * k.shape[2]! * hd) ? perHeadAttention(q, k, v, mask, scale) : batchedAttention(q, k, v, mask, scale);

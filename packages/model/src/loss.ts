@@ -5,8 +5,11 @@
 // passes: the loss is -log(softmax[target]), and tf.softmax is one fused kernel on wasm.
 // A target probability below the smallest normal float is read as that float, so a loss is capped
 // at 87.3 nats (a diverged model); the gradient is unaffected.
+// Where the active backend has our CROSS_ENTROPY kernels (webgpu), the loss is one kernel each way
+// and keeps only logsumexp [N] for the backward pass.
 import * as tf from '@tensorflow/tfjs-core';
-import type { GradSaveFunc, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
+import type { GradSaveFunc, NamedAttrMap, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
+import { CROSS_ENTROPY, CROSS_ENTROPY_GRAD, hasKernel, type CrossEntropyAttrs } from '@tokenformer/kernels';
 import { typedCustomGrad } from '@tokenformer/pattention';
 
 const SMALLEST_NORMAL = 1.1754943508222875e-38;
@@ -33,6 +36,22 @@ function crossEntropy(logits: Tensor2D, targets: Tensor1D): Tensor1D {
   });
 }
 
+/** The fused kernels: logits [N, V], targets [N] → [N], 0 where ignored. */
+function fusedCrossEntropy(ignoreIndex: number) {
+  const attrs = { ignoreIndex } satisfies CrossEntropyAttrs as unknown as NamedAttrMap;
+  return typedCustomGrad((logits: Tensor, targets: Tensor, save: GradSaveFunc) => {
+    const [loss, lse] = tf.engine().runKernel(CROSS_ENTROPY, { logits, targets }, attrs) as unknown as [Tensor, Tensor]; // [N], [N]
+    save([logits, targets, lse]);
+    return {
+      value: loss,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [sLogits, sTargets, sLse] = saved as [Tensor, Tensor, Tensor];
+        return [tf.engine().runKernel(CROSS_ENTROPY_GRAD, { dy, logits: sLogits, targets: sTargets, lse: sLse }, attrs) as Tensor, tf.zerosLike(sTargets)]; // [N, V]
+      },
+    };
+  });
+}
+
 /**
  * Per-token loss: logits [B, T, V], targets int32 [B, T] → [B, T], where each entry is
  * logsumexp(logits) - logits[target], and 0 where target == ignoreIndex. The caller disposes.
@@ -40,6 +59,10 @@ function crossEntropy(logits: Tensor2D, targets: Tensor1D): Tensor1D {
 export function tokenCrossEntropy(logits: Tensor, targets: Tensor2D, ignoreIndex: number): Tensor2D {
   return tf.tidy(() => {
     const [B, T, V] = logits.shape as [number, number, number];
+    if (logits.dtype === 'float32' && hasKernel(CROSS_ENTROPY) && hasKernel(CROSS_ENTROPY_GRAD)) {
+      const flatLogits = tf.reshape(logits, [B * T, V]); // [N, V]
+      return tf.reshape(fusedCrossEntropy(ignoreIndex)(flatLogits, tf.reshape(targets, [B * T])), [B, T]) as Tensor2D; // [B, T]
+    }
     const flat = tf.reshape(logits, [B * T, V]) as Tensor2D; // [N, V]
     const t = tf.reshape(targets, [B * T]) as Tensor1D; // [N]
     const keep = tf.notEqual(t, tf.scalar(ignoreIndex, 'int32')); // [N]

@@ -2,12 +2,14 @@
 // installed (they need libtensorflow, which their install script downloads: optional, detected at
 // run time, never required), else wasm. A backend asked for by name that cannot start is an error
 // that says why; tfjs's own silent fallback is checked against.
-// Our own kernels are registered for the backend started (registerWasmKernels for wasm).
+// Our own kernels are registered for the backend started (registerWasmKernels for wasm,
+// registerWebGpuKernels for webgpu).
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmKernels } from '@tokenformer/kernels/wasm';
+import { registerWebGpuKernels } from '@tokenformer/kernels/webgpu';
 import { nodeGpu } from './dawn.js';
 import { enableWasmThreads, wasmThreadsStarted } from './wasmThreads.js';
 
@@ -62,6 +64,7 @@ async function webgpuInNode(): Promise<void> {
   const gpu = await nodeGpu();
   if (typeof gpu === 'string') throw new BackendError(`webgpu is unavailable: ${gpu}`);
   await import('@tensorflow/tfjs-backend-webgpu');
+  registerWebGpuKernels();
 }
 
 /** Makes `name` the active backend, or throws naming the backend tfjs stayed on (its setBackend only warns). */

@@ -69,6 +69,15 @@ describeEachBackend('AdamW and clipping vs PyTorch', (backend) => {
     });
     expect(leaked).toBe(0);
   });
+
+  it('takes the global norm of more gradients than one WebGPU shader can bind (20)', async () => {
+    const grads = new Map(Array.from({ length: 20 }, (_, i) => [`g${i}`, tf.fill([3], i + 1)] as const));
+    const expected = Math.sqrt(3 * Array.from({ length: 20 }, (_, i) => (i + 1) ** 2).reduce((a, b) => a + b, 0));
+    const { norm, grads: clipped } = await clipByGlobalNorm(grads, 1);
+    expect(norm).toBeCloseTo(expected, 3);
+    expectAllClose(await clipped.get('g19')!.data(), new Float32Array(3).fill(20 / (expected + 1e-6)), 1e-6, 1e-6);
+    tf.dispose([...clipped.values(), ...grads.values()]);
+  });
 });
 
 describe('learning-rate schedule (GPT-NeoX AnnealingLR)', () => {

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernels } from '@tokenformer/kernels/wasm';
+import { registerWebGpuKernels } from '@tokenformer/kernels/webgpu';
 import { describe } from 'vitest';
 import { activateBackend } from '@tokenformer/node-runtime';
 import { nodeGpu } from '@tokenformer/node-runtime/dawn';
@@ -36,7 +37,11 @@ export async function useBackend(name: BackendName): Promise<void> {
 }
 
 registerWasmKernels();
+registerWebGpuKernels();
 const matrix = await backendMatrix();
+
+/** Whether this process has a WebGPU adapter (else the reason it has none). */
+export const webgpuStatus: BackendStatus = matrix.find((m) => m.name === 'webgpu')!;
 
 /**
  * One describe block per backend; a missing backend shows up as a skipped block naming why.

@@ -1,5 +1,6 @@
-// For the wasm kernels of our own: run the same computation on the cpu backend (the composed tf ops,
-// the reference) and on wasm (the kernel), and say which kernels wasm ran and what it leaked.
+// For the kernels of our own: run the same computation on the cpu backend (the composed tf ops, the
+// reference) and on wasm or webgpu (the kernel), and say which kernels that backend ran and what it
+// leaked.
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from './backends.js';
 import { tensorsLeakedBy } from './leaks.js';
@@ -15,14 +16,29 @@ export interface CpuAndWasm<T> {
 
 /** `run` on cpu, then on wasm (left active), which must read its results back itself. */
 export async function onCpuAndWasm<T>(run: () => Promise<T>): Promise<CpuAndWasm<T>> {
+  const { cpu, other, kernels, leaked } = await onCpuAnd('wasm', run);
+  return { cpu, wasm: other, wasmKernels: kernels, wasmLeaked: leaked };
+}
+
+export interface CpuAndOther<T> {
+  cpu: T;
+  other: T;
+  /** Names of the kernels the other backend's run executed. */
+  kernels: string[];
+  /** Tensors that run left behind. */
+  leaked: number;
+}
+
+/** `run` on cpu, then on `backend` (left active), which must read its results back itself. */
+export async function onCpuAnd<T>(backend: 'wasm' | 'webgpu', run: () => Promise<T>): Promise<CpuAndOther<T>> {
   await useBackend('cpu');
   const cpu = await run();
-  await useBackend('wasm');
-  let wasm: T | undefined;
-  let names: string[] = [];
+  await useBackend(backend);
+  let other: T | undefined;
+  let kernels: string[] = [];
   const leaked = await tensorsLeakedBy(async () => {
-    const info = await tf.profile(async () => void (wasm = await run()));
-    names = info.kernels.map((k) => k.name);
+    const info = await tf.profile(async () => void (other = await run()));
+    kernels = info.kernels.map((k) => k.name);
   });
-  return { cpu, wasm: wasm as T, wasmKernels: names, wasmLeaked: leaked };
+  return { cpu, other: other as T, kernels, leaked };
 }

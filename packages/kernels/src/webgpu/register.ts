@@ -1,0 +1,54 @@
+// registerWebGpuKernels(): every WebGPU kernel of ours, their gradients and the webgpu backend's
+// traits, registered once by an app (nothing registers itself on import). The kernels run WGSL of
+// ours inside tfjs-backend-webgpu's command stream (program.ts); each is tested against the composed
+// tfjs ops it replaces.
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { registerBackendTraits } from '../backendTraits.js';
+import { registerGradientsOf } from '../gradients.js';
+import { causalAttentionConfig, causalAttentionGradConfig } from './causalAttention.js';
+import { crossEntropyConfig, crossEntropyGradConfig } from './crossEntropy.js';
+import { gatherRowsConfig } from './gatherRows.js';
+import { l2NormGeluConfig, l2NormGeluGradConfig } from './l2NormGelu.js';
+import { layerNormConfig, layerNormGradConfig } from './layerNorm.js';
+import { rotaryConfig } from './rotary.js';
+
+const KERNELS: KernelConfig[] = [
+  l2NormGeluConfig,
+  l2NormGeluGradConfig,
+  layerNormConfig,
+  layerNormGradConfig,
+  rotaryConfig,
+  gatherRowsConfig,
+  crossEntropyConfig,
+  crossEntropyGradConfig,
+  causalAttentionConfig,
+  causalAttentionGradConfig,
+];
+
+/**
+ * Registers our WebGPU kernels (under our own names, never over tfjs's) and their gradients. Call
+ * once, before or after the webgpu backend starts; calling again changes nothing. Returns the names
+ * of the kernels registered.
+ */
+export function registerWebGpuKernels(): string[] {
+  for (const config of KERNELS) if (!tf.getKernel(config.kernelName, 'webgpu')) tf.registerKernel(config);
+  const names = KERNELS.map((k) => k.kernelName);
+  registerGradientsOf(names);
+  registerBackendTraits('webgpu', {});
+  return names;
+}
+
+/**
+ * Removes them again, so the ops compose stock tfjs kernels: what `pnpm bench:webgpu` compares
+ * against, in the same process. Returns the names removed.
+ */
+export function unregisterWebGpuKernels(): string[] {
+  const removed: string[] = [];
+  for (const config of KERNELS) {
+    if (!tf.getKernel(config.kernelName, 'webgpu')) continue;
+    tf.unregisterKernel(config.kernelName, 'webgpu');
+    removed.push(config.kernelName);
+  }
+  return removed;
+}
