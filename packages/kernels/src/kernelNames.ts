@@ -113,6 +113,18 @@ export interface CausalAttentionAttrs {
 export const CAUSAL_ATTENTION_GRAD = 'TokenFormerCausalAttentionGrad';
 export type CausalAttentionGradInputs = Record<'dy' | 'q' | 'k' | 'v' | 'o' | 'lse', TensorInfo>;
 
+/**
+ * a · b of 2-D float32 tensors, either side transposed by flag (no transposed copy): a [M, K] (or
+ * [K, M] with transposeA), b [K, N] (or [N, K] with transposeB) → [M, N]. Where a backend's own
+ * matMul is faster its kernel runs that one.
+ */
+export const MATMUL = 'TokenFormerMatMul';
+export type MatMulInputs = Record<'a' | 'b', TensorInfo>;
+export interface MatMulAttrs {
+  transposeA: boolean;
+  transposeB: boolean;
+}
+
 /** Every kernel name above. */
-export const KERNEL_NAMES = [L2_NORM_GELU, L2_NORM_GELU_GRAD, TRANSPOSE_2D, LAYER_NORM, LAYER_NORM_GRAD, ROTARY, SPLIT_V, GATHER_ROWS, CROSS_ENTROPY, CROSS_ENTROPY_GRAD, CAUSAL_ATTENTION, CAUSAL_ATTENTION_GRAD] as const;
+export const KERNEL_NAMES = [L2_NORM_GELU, L2_NORM_GELU_GRAD, TRANSPOSE_2D, LAYER_NORM, LAYER_NORM_GRAD, ROTARY, SPLIT_V, GATHER_ROWS, CROSS_ENTROPY, CROSS_ENTROPY_GRAD, CAUSAL_ATTENTION, CAUSAL_ATTENTION_GRAD, MATMUL] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];

@@ -4,8 +4,11 @@
 // One exception, measured on wasm (README, benchmarks): a · bᵀ with fewer than SMALL_M_ROWS rows of
 // `a` (decoding) is faster with the transposeB flag than with an explicit transpose of b, so its
 // forward pass uses the flag.
+// Where the active backend has our MATMUL kernel (webgpu), every product and gradient is that kernel
+// with transpose flags instead (no transposed copies).
 import * as tf from '@tensorflow/tfjs-core';
-import type { GradSaveFunc, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import type { GradSaveFunc, NamedAttrMap, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import { hasKernel, MATMUL, type MatMulAttrs } from '@tokenformer/kernels';
 import { typedCustomGrad } from './customGrad.js';
 import { transpose2d } from './transpose2d.js';
 
@@ -42,12 +45,38 @@ const matMulBTGrad = typedCustomGrad((a: Tensor, b: Tensor, save: GradSaveFunc) 
   };
 });
 
+/** Our MATMUL kernel: a (or aᵀ) · b (or bᵀ). */
+function mm(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor2D {
+  const attrs = { transposeA, transposeB } satisfies MatMulAttrs as unknown as NamedAttrMap;
+  return tf.engine().runKernel(MATMUL, { a, b }, attrs) as Tensor2D;
+}
+
+const kernelMatMul = typedCustomGrad((a: Tensor, b: Tensor, save: GradSaveFunc) => {
+  save([a, b]);
+  return {
+    value: mm(a, b, false, false), // [M, N]
+    gradFunc: (dy: Tensor, saved: Tensor[]) => [mm(dy, saved[1]!, false, true), mm(saved[0]!, dy, true, false)], // [M, K], [K, N]
+  };
+});
+
+const kernelMatMulBT = typedCustomGrad((a: Tensor, b: Tensor, save: GradSaveFunc) => {
+  save([a, b]);
+  return {
+    value: mm(a, b, false, true), // [M, N]
+    gradFunc: (dy: Tensor, saved: Tensor[]) => [mm(dy, saved[1]!, false, false), mm(dy, saved[0]!, true, false)], // [M, K], [N, K]
+  };
+});
+
+function kernelTakes(a: Tensor2D, b: Tensor2D): boolean {
+  return a.dtype === 'float32' && b.dtype === 'float32' && hasKernel(MATMUL);
+}
+
 /** a · b for a [M, K] and b [K, N] → [M, N]. The caller disposes the result. */
 export function matMul2d(a: Tensor2D, b: Tensor2D): Tensor2D {
-  return matMulGrad(a, b) as Tensor2D;
+  return (kernelTakes(a, b) ? kernelMatMul(a, b) : matMulGrad(a, b)) as Tensor2D;
 }
 
 /** a · bᵀ for a [M, K] and b [N, K] → [M, N]. The caller disposes the result. */
 export function matMulBT(a: Tensor2D, b: Tensor2D): Tensor2D {
-  return matMulBTGrad(a, b) as Tensor2D;
+  return (kernelTakes(a, b) ? kernelMatMulBT(a, b) : matMulBTGrad(a, b)) as Tensor2D;
 }

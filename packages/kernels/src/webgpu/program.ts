@@ -75,7 +75,12 @@ function pipelineFor(device: GPUDevice, spec: ProgramSpec): GPUComputePipeline {
  * with 128, and 1.3x faster than with 32).
  */
 export function rowWorkgroupSize(backend: WebGpuBackendLike): number {
-  return backend.adapterInfo?.architecture === 'swiftshader' ? 8 : 128;
+  return isSwiftShader(backend) ? 8 : 128;
+}
+
+/** Whether the adapter is SwiftShader (Chromium's and Dawn's software Vulkan: a CPU, not a GPU). */
+export function isSwiftShader(backend: WebGpuBackendLike): boolean {
+  return backend.adapterInfo?.architecture === 'swiftshader';
 }
 
 /** Most workgroups per dispatch dimension (WebGPU's default limit). */

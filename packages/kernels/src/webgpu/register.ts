@@ -11,6 +11,7 @@ import { crossEntropyConfig, crossEntropyGradConfig } from './crossEntropy.js';
 import { gatherRowsConfig } from './gatherRows.js';
 import { l2NormGeluConfig, l2NormGeluGradConfig } from './l2NormGelu.js';
 import { layerNormConfig, layerNormGradConfig } from './layerNorm.js';
+import { matMulConfig } from './matMul.js';
 import { rotaryConfig } from './rotary.js';
 
 const KERNELS: KernelConfig[] = [
@@ -24,6 +25,7 @@ const KERNELS: KernelConfig[] = [
   crossEntropyGradConfig,
   causalAttentionConfig,
   causalAttentionGradConfig,
+  matMulConfig,
 ];
 
 /**
