@@ -125,6 +125,25 @@ export interface MatMulAttrs {
   transposeB: boolean;
 }
 
+/**
+ * One AdamW update of a parameter in PyTorch's order of operations (decoupled weight decay, then the
+ * moments with bias correction), fused: param, grad, exp_avg, exp_avg_sq (float32, one shape) →
+ * [param, exp_avg, exp_avg_sq] updated.
+ */
+export const ADAMW = 'TokenFormerAdamW';
+export type AdamWInputs = Record<'param' | 'grad' | 'expAvg' | 'expAvgSq', TensorInfo>;
+export interface AdamWAttrs {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** 1 − lr·weightDecay (1 without decay). */
+  decay: number;
+  /** lr / (1 − beta1^step). */
+  stepSize: number;
+  /** √(1 − beta2^step). */
+  bias2Sqrt: number;
+}
+
 /** Every kernel name above. */
-export const KERNEL_NAMES = [L2_NORM_GELU, L2_NORM_GELU_GRAD, TRANSPOSE_2D, LAYER_NORM, LAYER_NORM_GRAD, ROTARY, SPLIT_V, GATHER_ROWS, CROSS_ENTROPY, CROSS_ENTROPY_GRAD, CAUSAL_ATTENTION, CAUSAL_ATTENTION_GRAD, MATMUL] as const;
+export const KERNEL_NAMES = [L2_NORM_GELU, L2_NORM_GELU_GRAD, TRANSPOSE_2D, LAYER_NORM, LAYER_NORM_GRAD, ROTARY, SPLIT_V, GATHER_ROWS, CROSS_ENTROPY, CROSS_ENTROPY_GRAD, CAUSAL_ATTENTION, CAUSAL_ATTENTION_GRAD, MATMUL, ADAMW] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];

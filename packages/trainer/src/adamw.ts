@@ -2,7 +2,10 @@
 // decoupled weight decay, then the Adam moments with bias correction, in PyTorch's order of
 // operations. Betas (0.9, 0.95), eps 1e-8, weight decay 0.1 on parameter tokens and embeddings and
 // none on LayerNorm parameters. The moments live in non-trainable variables this class owns.
+// Where the active backend has our ADAMW kernel (webgpu), each parameter's update is that one kernel.
 import * as tf from '@tensorflow/tfjs-core';
+import type { NamedAttrMap } from '@tensorflow/tfjs-core';
+import { ADAMW, hasKernel, type AdamWAttrs } from '@tokenformer/kernels';
 import { TrainerConfigError } from './errors.js';
 
 export interface AdamWParam {
@@ -77,11 +80,24 @@ export class AdamW {
     const { beta1, beta2, eps, step } = this;
     const stepSize = lr / (1 - beta1 ** step);
     const bias2Sqrt = Math.sqrt(1 - beta2 ** step);
+    const fused = hasKernel(ADAMW);
     // one tidy per parameter: its temporaries go before the next one's are made (one tidy around
     // the loop held ~10 parameter-sized temporaries for every parameter, 4.7x the model's size)
     for (const p of this.params) {
       const g = grads.get(p.name);
       if (g === undefined) continue;
+      if (fused && g.dtype === 'float32') {
+        const attrs = { beta1, beta2, eps, decay: p.weightDecay > 0 ? 1 - lr * p.weightDecay : 1, stepSize, bias2Sqrt } satisfies AdamWAttrs as unknown as NamedAttrMap;
+        tf.tidy(() => {
+          const m = this.expAvg.get(p.name)!;
+          const v = this.expAvgSq.get(p.name)!;
+          const [pNew, mNew, vNew] = tf.engine().runKernel(ADAMW, { param: p.variable, grad: g, expAvg: m, expAvgSq: v }, attrs) as unknown as tf.Tensor[];
+          m.assign(mNew!);
+          v.assign(vNew!);
+          p.variable.assign(pNew!);
+        });
+        continue;
+      }
       tf.tidy(() => {
         const m = this.expAvg.get(p.name)!;
         const v = this.expAvgSq.get(p.name)!;

@@ -3,6 +3,7 @@
 import { describeEachBackend, expectAllClose, fixturePath, readJson, tensorsLeakedBy, tf, useBackend } from '@tokenformer/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AdamW } from './adamw.js';
+import { ADAMW, hasKernel } from '@tokenformer/kernels';
 import { clipByGlobalNorm } from './clip.js';
 import { TrainerConfigError } from './errors.js';
 import { learningRateSchedule } from './schedule.js';
@@ -34,7 +35,9 @@ describeEachBackend('AdamW and clipping vs PyTorch', (backend) => {
     );
     for (const step of f.steps) {
       const grads = new Map(names.map((n) => [n, tf.tensor(step.grads[n]!, f.shapes[n]!)] as const));
-      opt.apply(grads, step.lr);
+      const { kernels } = await tf.profile(() => opt.apply(grads, step.lr));
+      // our fused kernel where the backend has it (webgpu), the composed ops elsewhere
+      expect(kernels.some((k) => k.name === ADAMW)).toBe(hasKernel(ADAMW));
       tf.dispose([...grads.values()]);
       for (const [i, n] of names.entries()) expectAllClose(await vars[i]!.data(), Float32Array.from(step.params[n]!), 1e-6, 1e-6);
     }

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { registerBackendTraits } from '../backendTraits.js';
 import { registerGradientsOf } from '../gradients.js';
+import { adamWConfig } from './adamW.js';
 import { causalAttentionConfig, causalAttentionGradConfig } from './causalAttention.js';
 import { crossEntropyConfig, crossEntropyGradConfig } from './crossEntropy.js';
 import { gatherRowsConfig } from './gatherRows.js';
@@ -26,6 +27,7 @@ const KERNELS: KernelConfig[] = [
   causalAttentionConfig,
   causalAttentionGradConfig,
   matMulConfig,
+  adamWConfig,
 ];
 
 /**
