@@ -1,9 +1,11 @@
-// `pnpm bench:web`: KV-cache generation speed of the page itself in headless Chromium (its ?bench
-// mode), for the tiny config and the bench config (random weights, 16-token prompt, greedy).
+// `pnpm bench:web`: KV-cache generation and training speed of the page itself in headless Chromium
+// (its ?bench mode), for the tiny config and the bench config (random weights, 16-token prompt,
+// greedy; training steps of 2 × 64 random ids). With --compare (run by `pnpm bench:webgpu`), each
+// config runs with our WebGPU kernels and with them off (?kernels=stock) in alternating rounds.
 // Here Chromium's WebGPU is SwiftShader, a CPU emulation: the figures are not GPU speed. On a
 // machine with a GPU, run the same command; pass flags with CHROMIUM_FLAGS (e.g.
 // "--use-angle=vulkan --enable-features=Vulkan") and the browser with CHROMIUM=/path/to/chrome.
-// Options: --new-tokens=N (default 32) --backend=webgpu|wasm --json=FILE
+// Options: --new-tokens=N (default 32) --backend=webgpu|wasm --compare --rounds=N (default 2) --json=FILE
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -43,17 +45,41 @@ const context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
   args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu', ...(process.env.CHROMIUM_FLAGS ?? '').split(' ').filter(Boolean)],
 });
 const results = [];
+const compare = 'compare' in args;
+const rounds = Number(args.rounds ?? 2);
+async function benchPage(name, kernels) {
+  const page = await context.newPage();
+  await page.goto(`${server.resolvedUrls.local[0]}?model=models/${name}/&max_new_tokens=${newTokens}&backend=${backend}&kernels=${kernels}&bench=1`);
+  await page.waitForSelector('#output[data-state="done"], #output[data-state="error"]', { timeout: 600_000 });
+  const out = await page.evaluate(() => ({ state: document.getElementById('output').dataset.state, bench: document.getElementById('output').dataset.bench, text: document.getElementById('output').textContent }));
+  await page.close();
+  if (out.state !== 'done') throw new Error(`${name}: ${out.text}`);
+  const r = { config: name, side: kernels, ...JSON.parse(out.bench) };
+  results.push(r);
+  const per = (n, what) => (n === null ? '' : `, ${n.toFixed(0)} dispatches per ${what}`);
+  console.log(`${name} [${r.backend}, ${kernels} kernels, ${r.params.toLocaleString('en')} parameters]: prefill ${r.promptTokens} tokens ${r.prefillSeconds.toFixed(2)} s, decode ${r.decodeTokensPerSec.toFixed(1)} tokens/s${per(r.tokenDispatches, 'token')}; training ${r.trainTokensPerSec.toFixed(0)} tokens/s${per(r.stepDispatches, 'step')}`);
+  return r;
+}
 try {
   for (const name of Object.keys(configs)) {
-    const page = await context.newPage();
-    await page.goto(`${server.resolvedUrls.local[0]}?model=models/${name}/&max_new_tokens=${newTokens}&backend=${backend}&bench=1`);
-    await page.waitForSelector('#output[data-state="done"], #output[data-state="error"]', { timeout: 600_000 });
-    const out = await page.evaluate(() => ({ state: document.getElementById('output').dataset.state, bench: document.getElementById('output').dataset.bench, text: document.getElementById('output').textContent }));
-    if (out.state !== 'done') throw new Error(`${name}: ${out.text}`);
-    const r = { config: name, ...JSON.parse(out.bench) };
-    results.push(r);
-    console.log(`${name} [${r.backend}, ${r.params.toLocaleString('en')} parameters]: prefill ${r.promptTokens} tokens ${r.prefillSeconds.toFixed(2)} s, decode ${r.decodeTokensPerSec.toFixed(1)} tokens/s (${r.newTokens} tokens)`);
-    await page.close();
+    if (!compare) {
+      await benchPage(name, 'ours');
+      continue;
+    }
+    const train = [];
+    const decode = [];
+    for (let i = 0; i < rounds; i++) {
+      const order = i % 2 === 0 ? ['ours', 'stock'] : ['stock', 'ours'];
+      const got = {};
+      for (const side of order) got[side] = await benchPage(name, side);
+      train.push(got.ours.trainTokensPerSec / got.stock.trainTokensPerSec);
+      decode.push(got.ours.decodeTokensPerSec / got.stock.decodeTokensPerSec);
+    }
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const last = (side) => results.filter((r) => r.config === name && r.side === side).at(-1);
+    console.log(`chromium ${backend} ${name}: training tokens/s ratio (ours/stock): ${median(train).toFixed(2)} (rounds ${train.map((x) => x.toFixed(2)).join(', ')})`);
+    console.log(`chromium ${backend} ${name}: generation tokens/s ratio (ours/stock): ${median(decode).toFixed(2)} (rounds ${decode.map((x) => x.toFixed(2)).join(', ')})`);
+    console.log(`chromium ${backend} ${name}: dispatches per training step ${last('ours').stepDispatches}/${last('stock').stepDispatches}, per generated token ${last('ours').tokenDispatches?.toFixed(0)}/${last('stock').tokenDispatches?.toFixed(0)} (ours/stock)`);
   }
   const probe = await context.newPage();
   await probe.goto(server.resolvedUrls.local[0]);

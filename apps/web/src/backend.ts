@@ -6,7 +6,8 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { registerWasmKernels } from '@tokenformer/kernels/wasm';
-import { registerWebGpuKernels } from '@tokenformer/kernels/webgpu';
+import { hasKernel, KERNEL_NAMES } from '@tokenformer/kernels';
+import { registerWebGpuKernels, unregisterWebGpuKernels } from '@tokenformer/kernels/webgpu';
 import type { PageBackend } from './params.js';
 
 /** WebGPU is missing or gives no adapter: the page offers wasm instead. */
@@ -38,6 +39,16 @@ export async function startBackend(choice: PageBackend): Promise<string> {
   if (!ok || tf.getBackend() !== choice) throw new Error(`the ${choice} backend did not start (tfjs is on ${tf.getBackend()})`);
   await tf.ready();
   return tf.getBackend();
+}
+
+/**
+ * Our kernels active on the started backend, after `choice` ("stock": the WebGPU ones unregistered,
+ * so the model runs on tfjs's own ops; anything else: ours, as registered at start).
+ */
+export function activeKernels(choice: string | null): string[] {
+  if (choice === 'stock') unregisterWebGpuKernels();
+  else if (choice !== null && choice !== 'ours') throw new Error(`kernels=${choice} must be ours or stock`);
+  return KERNEL_NAMES.filter((k) => hasKernel(k));
 }
 
 /**

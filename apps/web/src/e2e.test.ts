@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { TokenFormerLM } from '@tokenformer/evaluator/node';
+import { CAUSAL_ATTENTION, GATHER_ROWS, L2_NORM_GELU, LAYER_NORM, MATMUL, ROTARY } from '@tokenformer/kernels';
 import { createConfig, TokenFormer } from '@tokenformer/model';
 import { exportOfficialToFile, importOfficialToDir, loadCheckpoint, saveCheckpoint } from '@tokenformer/model/node';
 import { NEOX_20B_TOKENIZER, npmAsset } from '@tokenformer/testing/text';
@@ -80,17 +81,24 @@ describe.skipIf(!existsSync(CHROMIUM))('the web page in headless Chromium', () =
 
   const query = `?model=models/tiny/&prompt=${encodeURIComponent(PROMPT)}&max_new_tokens=${NEW_TOKENS}&temperature=0&run=1`;
 
-  it('generates on WebGPU the same greedy ids as Node\'s cpu backend, and shows them', async () => {
+  it('generates on WebGPU, with our WebGPU kernels, the same greedy ids as Node\'s cpu backend, and shows them', async () => {
     const { context, page } = await openPage(true, query);
     try {
       const r = await finished(page);
       await page.screenshot({ path: join(shots, 'webgpu.png'), fullPage: true });
       expect(r.state, r.text).toBe('done');
       expect(r.backend).toBe('webgpu');
+      const kernels = JSON.parse((await page.locator('#output').getAttribute('data-kernels'))!) as string[];
+      for (const k of [CAUSAL_ATTENTION, L2_NORM_GELU, LAYER_NORM, MATMUL, ROTARY, GATHER_ROWS]) expect(kernels).toContain(k);
       expect(r.ids).toEqual(expected);
       expect(r.text).toBe(expectedText);
       expect(await page.locator('#stats').textContent()).toMatch(/webgpu · \d+ tokens · [\d.]+ tokens\/s/);
       expect(await page.locator('#link').inputValue()).toContain('max_new_tokens=12');
+      // the same ids with our kernels off (tfjs's own ops)
+      await page.goto(`${baseUrl}${query}&kernels=stock`);
+      const stock = await finished(page);
+      expect(await page.locator('#output').getAttribute('data-kernels')).toBe('[]');
+      expect(stock.ids).toEqual(expected);
     } finally {
       await context.close();
     }

@@ -1,8 +1,9 @@
 // The page: settings from the URL, the backend (WebGPU, or wasm when the user asks), a checkpoint
 // from URLs or picked files, and streaming generation with the KV cache. #output carries
-// data-state (loading | generating | done | error), data-backend and data-ids for scripts and tests.
+// data-state (loading | generating | done | error), data-backend, data-kernels (ours active on that
+// backend; ?kernels=stock turns the WebGPU ones off, for comparisons) and data-ids for scripts and tests.
 import { generateFromText } from '@tokenformer/evaluator';
-import { NoWebGpuError, startBackend } from './backend.js';
+import { activeKernels, NoWebGpuError, startBackend } from './backend.js';
 import { loadFromFiles, loadFromUrls, type Loaded } from './load.js';
 import { readSettings, settingsQuery, type PageSettings } from './params.js';
 import { runBench } from './bench.js';
@@ -153,7 +154,9 @@ async function main(): Promise<void> {
     throw e;
   }
   output.dataset.backend = backend;
-  stats.textContent = `backend: ${backend}`;
+  const kernels = activeKernels(new URLSearchParams(location.search).get('kernels'));
+  output.dataset.kernels = JSON.stringify(kernels);
+  stats.textContent = `backend: ${backend} · kernels of ours: ${kernels.length ? kernels.map((k) => k.replace(/^TokenFormer/, '')).join(', ') : 'none'}`;
   // A load the user starts ends in 'done'; one the URL starts goes on to generate (or bench) first.
   $<HTMLButtonElement>('load-url').onclick = () =>
     load(() => loadFromUrls(fields.model.value, fields.tokenizer.value || undefined, onProgress)).then(() => setState('done', ''), fail);
@@ -170,7 +173,7 @@ async function main(): Promise<void> {
   await load(() => loadFromUrls(settings.model!, settings.tokenizer, onProgress));
   if (new URLSearchParams(location.search).has('bench')) {
     setState('generating', 'benchmark running');
-    output.dataset.bench = JSON.stringify(await runBench(loaded!.model, settings, backend));
+    output.dataset.bench = JSON.stringify(await runBench(loaded!.model, settings, backend, kernels));
     setState('done', output.dataset.bench);
   } else if (settings.run) await generate();
   else setState('done', '');
