@@ -7,7 +7,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { registerWasmKernels } from '@tokenformer/kernels/wasm';
 import { hasKernel, KERNEL_NAMES } from '@tokenformer/kernels';
-import { registerWebGpuKernels, unregisterWebGpuKernels } from '@tokenformer/kernels/webgpu';
+import { registerWebGpuKernels, registerWebGpuLimits, unregisterWebGpuKernels } from '@tokenformer/kernels/webgpu';
 import type { PageBackend } from './params.js';
 
 /** WebGPU is missing or gives no adapter: the page offers wasm instead. */
@@ -38,6 +38,7 @@ export async function startBackend(choice: PageBackend): Promise<string> {
   const ok = await tf.setBackend(choice);
   if (!ok || tf.getBackend() !== choice) throw new Error(`the ${choice} backend did not start (tfjs is on ${tf.getBackend()})`);
   await tf.ready();
+  if (choice === 'webgpu') registerWebGpuLimits();
   return tf.getBackend();
 }
 

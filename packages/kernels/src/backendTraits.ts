@@ -11,6 +11,11 @@ export interface BackendTraits {
   /** Bytes a training step may use at its peak (the heap's reach). */
   maxTrainingBytes?: number;
   /**
+   * Bytes of the largest single tensor (WebGPU: one storage buffer binding, the device's limit); a
+   * bigger embedding or a step's logits are refused up front instead of failing validation mid-step.
+   */
+  maxTensorBytes?: number;
+  /**
    * Batched (3-D and 4-D) matMuls fall off the backend's fast path: token-token attention then
    * pays as plain 2-D matMuls per (batch, head) pair, split and joined by our SPLIT_V kernel.
    */

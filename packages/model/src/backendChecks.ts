@@ -7,17 +7,26 @@ import { ConfigError, TokenFormerError } from './errors.js';
 /**
  * Throws ConfigError when the config's float32 weights exceed what the active backend can hold (its
  * `maxWeightBytes` trait, registered with its kernels: the wasm heap fails past its end with "memory
- * access out of bounds" rather than an out-of-memory error).
+ * access out of bounds" rather than an out-of-memory error), or its largest weight one tensor can be
+ * (the `maxTensorBytes` trait: a WebGPU device's buffer limit).
  */
 export function checkFitsBackend(config: TokenFormerConfig): void {
   const bytes = countParams(config) * 4;
-  const limit = activeBackendTraits().maxWeightBytes;
+  const { maxWeightBytes: limit, maxTensorBytes } = activeBackendTraits();
+  const embedding = config.vocabSize * config.hiddenSize * 4; // the largest weight
+  if (maxTensorBytes !== undefined && embedding > maxTensorBytes) {
+    throw new ConfigError(
+      `the word embedding [${config.vocabSize}, ${config.hiddenSize}] takes ${mib(embedding)} in one tensor, over the ${mib(maxTensorBytes)} one buffer can hold on this ${tf.getBackend()} device`,
+    );
+  }
   if (limit !== undefined && bytes > limit) {
     throw new ConfigError(
       `the model's float32 weights take ${(bytes / 1e9).toFixed(2)} GB, over the ${limit / 1e9} GB the ${tf.getBackend()} backend can hold; use tfjs-node(-gpu) or WebGPU`,
     );
   }
 }
+
+const mib = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MiB`;
 
 let gradientsChecked = false;
 

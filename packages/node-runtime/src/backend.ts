@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmKernels } from '@tokenformer/kernels/wasm';
-import { registerWebGpuKernels } from '@tokenformer/kernels/webgpu';
+import { registerWebGpuKernels, registerWebGpuLimits } from '@tokenformer/kernels/webgpu';
 import { nodeGpu } from './dawn.js';
 import { enableWasmThreads, wasmThreadsStarted } from './wasmThreads.js';
 
@@ -100,6 +100,7 @@ export async function startBackend(choice: BackendChoice, options: BackendOption
   }
   if (choice === 'webgpu') await webgpuInNode();
   await activateBackend(choice);
+  if (choice === 'webgpu') registerWebGpuLimits();
   if (choice === 'wasm' && threads > 1) {
     const running = wasmThreadsStarted();
     if (running !== threads) throw new BackendError(`wasm started ${running} threads, not the ${threads} asked for`);

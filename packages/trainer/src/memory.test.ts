@@ -1,5 +1,7 @@
-import { tf, useBackend } from '@tokenformer/testing';
-import { preset, TokenFormer } from '@tokenformer/model';
+import { tf, useBackend, webgpuStatus } from '@tokenformer/testing';
+import { checkFitsBackend, preset, TokenFormer } from '@tokenformer/model';
+import { activeBackendTraits } from '@tokenformer/kernels';
+import { registerWebGpuLimits } from '@tokenformer/kernels/webgpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrainerConfigError } from './errors.js';
 import { WASM_HEAP_BYTES } from '@tokenformer/kernels/wasm';
@@ -52,3 +54,20 @@ describe('training memory on wasm', () => {
     expect(() => checkTrainingFits(preset('bench'), 64, 256)).toThrow(TrainerConfigError);
   });
 });
+
+describe.skipIf(!webgpuStatus.available)(`training memory on webgpu${webgpuStatus.available ? '' : ` (skipped: ${webgpuStatus.reason})`}`, () => {
+  afterAll(() => useBackend('cpu'));
+
+  it('refuses logits past the device\'s buffer limit before allocating, and a model whose embedding is past it', async () => {
+    await useBackend('webgpu');
+    const limit = registerWebGpuLimits()!;
+    expect(activeBackendTraits().maxTensorBytes).toBe(limit);
+    const seq = 2048;
+    const rows = Math.ceil(limit / (4 * seq * 50304)) + 1;
+    expect(() => checkTrainingFits(preset('tokenformer-150m'), rows, seq)).toThrow(new RegExp(`micro-batches of ${rows} x 2048 tokens makes logits of \\d+ MiB \\[\\d+, 50304\\], over the ${Math.round(limit / 2 ** 20)} MiB one buffer can hold on this webgpu device: use at most ${rows - 2} rows`));
+    expect(() => checkTrainingFits(preset('tokenformer-150m'), 1, seq)).not.toThrow();
+    const hidden = Math.ceil(limit / (4 * 50304) / 64) * 64 + 64;
+    expect(() => checkFitsBackend(preset('tokenformer-150m', { hiddenSize: hidden, numAttentionHeads: hidden / 64 }))).toThrow(/the word embedding \[50304, \d+\] takes \d+ MiB in one tensor, over the \d+ MiB one buffer can hold/);
+  });
+});
+

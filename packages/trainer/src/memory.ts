@@ -1,5 +1,7 @@
 // The memory a training step needs, checked before the step against the active backend's
-// `maxTrainingBytes` trait (registered with its kernels: the wasm heap's reach). Past the heap's
+// `maxTrainingBytes` trait (registered with its kernels: the wasm heap's reach), and its largest
+// tensor, the logits, against `maxTensorBytes` (a WebGPU device's buffer limit; WebGPU does not tell
+// how much memory the GPU has, so the total is not checked there). Past the heap's
 // end tfjs-wasm fails mid-step with "memory access out of bounds" (or a TypeError inside tfjs),
 // which names nothing. Fitted on measured peaks (tf.profile's peakBytes over a whole step, 14
 // configs varying d, L, the token counts, heads, T, V and the batch; each within -5%/+3%):
@@ -36,7 +38,16 @@ export function trainingMemory(config: TokenFormerConfig, rows: number, seq: num
 
 /** Throws TrainerConfigError when a step on [rows, seq] micro-batches would not fit the active backend's memory. */
 export function checkTrainingFits(config: TokenFormerConfig, rows: number, seq: number): void {
-  const limit = activeBackendTraits().maxTrainingBytes;
+  const { maxTrainingBytes: limit, maxTensorBytes } = activeBackendTraits();
+  const logits = 4 * rows * seq * config.vocabSize; // the step's largest tensor (and its gradient's)
+  if (maxTensorBytes !== undefined && logits > maxTensorBytes) {
+    const maxRows = Math.floor(maxTensorBytes / (4 * seq * config.vocabSize));
+    throw new TrainerConfigError(
+      `a training step on micro-batches of ${rows} x ${seq} tokens makes logits of ${(logits / 2 ** 20).toFixed(0)} MiB [${rows * seq}, ${config.vocabSize}], ` +
+        `over the ${(maxTensorBytes / 2 ** 20).toFixed(0)} MiB one buffer can hold on this ${tf.getBackend()} device: ` +
+        (maxRows >= 1 ? `use at most ${maxRows} rows per micro-batch (more micro-batches keep the step's size)` : 'use shorter sequences'),
+    );
+  }
   if (limit === undefined) return;
   const m = trainingMemory(config, rows, seq);
   if (m.totalBytes <= limit) return;

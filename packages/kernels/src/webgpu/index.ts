@@ -1,3 +1,3 @@
 // @tokenformer/kernels/webgpu: our WGSL kernels for tfjs-backend-webgpu, registered by the app.
-export { registerWebGpuKernels, unregisterWebGpuKernels } from './register.js';
+export { registerWebGpuKernels, registerWebGpuLimits, unregisterWebGpuKernels } from './register.js';
 export { countWebGpuDispatches, dispatchCount, type DispatchCount } from './counter.js';

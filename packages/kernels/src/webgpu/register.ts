@@ -56,3 +56,17 @@ export function unregisterWebGpuKernels(): string[] {
   }
   return removed;
 }
+
+/**
+ * Records the started webgpu backend's device limit as the `maxTensorBytes` trait (the largest
+ * storage buffer one tensor can be). Call after the webgpu backend started (the CLIs and the page
+ * do); before, it does nothing and returns null.
+ */
+export function registerWebGpuLimits(): number | null {
+  const backend = tf.findBackend('webgpu') as unknown as { device?: { limits: { maxBufferSize: number; maxStorageBufferBindingSize: number } } } | null;
+  const limits = backend?.device?.limits;
+  if (!limits) return null;
+  const maxTensorBytes = Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize);
+  registerBackendTraits('webgpu', { maxTensorBytes });
+  return maxTensorBytes;
+}
