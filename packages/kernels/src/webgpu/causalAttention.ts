@@ -19,18 +19,6 @@ const MAX_HEAD_SIZE = CAUSAL_ATTENTION_MAX_HEAD_SIZE;
 const uniforms = `struct Uniforms { bh: i32, tq: i32, tk: i32, hd: i32, offset: i32, scale: f32 };`;
 const main = (WG: number): string => `@compute @workgroup_size(${WG})
 fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>)`;
-const REDUCE_MAX = (WG: number): string => `
-fn reduceMax(lid: u32, v: f32) -> f32 {
-  partial[lid] = v;
-  workgroupBarrier();
-  for (var k = ${WG / 2}u; k > 0u; k = k >> 1u) {
-    if (lid < k) { partial[lid] = max(partial[lid], partial[lid + k]); }
-    workgroupBarrier();
-  }
-  let m = partial[0];
-  workgroupBarrier();
-  return m;
-}`;
 
 const FORWARD = (WG: number): string => `${uniforms}
 @group(0) @binding(0) var<storage, read_write> o: array<f32>;
@@ -40,7 +28,6 @@ const FORWARD = (WG: number): string => `${uniforms}
 @group(0) @binding(4) var<storage, read> v: array<f32>;
 @group(0) @binding(5) var<uniform> uni: Uniforms;
 ${WGSL_COMMON(WG)}
-${REDUCE_MAX(WG)}
 var<workgroup> qs: array<f32, ${MAX_HEAD_SIZE}>;
 var<workgroup> ps: array<f32, ${CHUNK}>;
 ${main(WG)} {

@@ -12,18 +12,6 @@ const MAX_LOSS = 87.33654475055310898657;
 const uniforms = `struct Uniforms { rows: i32, v: i32, ignoreIndex: i32 };`;
 const main = (WG: number): string => `@compute @workgroup_size(${WG})
 fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>)`;
-const REDUCE_MAX = (WG: number): string => `
-fn reduceMax(lid: u32, v: f32) -> f32 {
-  partial[lid] = v;
-  workgroupBarrier();
-  for (var k = ${WG / 2}u; k > 0u; k = k >> 1u) {
-    if (lid < k) { partial[lid] = max(partial[lid], partial[lid + k]); }
-    workgroupBarrier();
-  }
-  let m = partial[0];
-  workgroupBarrier();
-  return m;
-}`;
 
 const FORWARD = (WG: number): string => `${uniforms}
 @group(0) @binding(0) var<storage, read_write> loss: array<f32>;
@@ -32,7 +20,6 @@ const FORWARD = (WG: number): string => `${uniforms}
 @group(0) @binding(3) var<storage, read> targets: array<i32>;
 @group(0) @binding(4) var<uniform> uni: Uniforms;
 ${WGSL_COMMON(WG)}
-${REDUCE_MAX(WG)}
 ${main(WG)} {
   let row = workgroupIndex(wid, nwg);
   if (row >= uni.rows) { return; }

@@ -124,8 +124,8 @@ function isTensorInfo(t: TensorInfo | GPUBuffer): t is TensorInfo {
 }
 
 /**
- * The workgroup index of a dispatch of `runProgram` (x and y flattened), and the standard row-wise
- * reduction of a workgroup of `size` threads into `partial`: WGSL shared by the row kernels.
+ * The workgroup index of a dispatch of `runProgram` (x and y flattened), and the row-wise sum and max
+ * of a workgroup of `size` threads through `partial`: WGSL shared by the row kernels.
  */
 export const WGSL_COMMON = (size: number): string => `
 var<workgroup> partial: array<f32, ${size}>;
@@ -140,4 +140,15 @@ fn reduceSum(lid: u32, v: f32) -> f32 {
   let total = partial[0];
   workgroupBarrier();
   return total;
+}
+fn reduceMax(lid: u32, v: f32) -> f32 {
+  partial[lid] = v;
+  workgroupBarrier();
+  for (var k = ${size / 2}u; k > 0u; k = k >> 1u) {
+    if (lid < k) { partial[lid] = max(partial[lid], partial[lid + k]); }
+    workgroupBarrier();
+  }
+  let m = partial[0];
+  workgroupBarrier();
+  return m;
 }`;
