@@ -20,6 +20,27 @@ export const L2_NORM_GELU_GRAD = 'TokenFormerL2NormGeluGrad';
 export type L2NormGeluGradInputs = Record<'dy' | 'u' | 'deriv' | 'inv', TensorInfo>;
 export type L2NormGeluGradAttrs = L2NormGeluAttrs;
 
+/**
+ * Pattention's gelu_l2_norm Θ over the last axis of scores [M, n] (float32): outputs [value [M, n],
+ * w [M, n] (the unit rows of GeLU(scores)), 1/‖GeLU(row)‖ [M, 1]] (0 for a zero row).
+ */
+export const GELU_L2_NORM = 'TokenFormerGeluL2Norm';
+export type GeluL2NormInputs = Record<'scores', TensorInfo>;
+export type GeluL2NormAttrs = L2NormGeluAttrs;
+
+/** The gradient of GELU_L2_NORM: dy [M, n] with the scores, w and 1/‖GeLU(row)‖ → d scores [M, n]. */
+export const GELU_L2_NORM_GRAD = 'TokenFormerGeluL2NormGrad';
+export type GeluL2NormGradInputs = Record<'dy' | 'scores' | 'w' | 'inv', TensorInfo>;
+
+/** Pattention's softmax Θ: τ·softmax(scores) over the last axis of [M, n] (float32) → [M, n]. */
+export const SOFTMAX_NORM = 'TokenFormerSoftmaxNorm';
+export type SoftmaxNormInputs = Record<'scores', TensorInfo>;
+export type SoftmaxNormAttrs = L2NormGeluAttrs;
+
+/** The gradient of SOFTMAX_NORM: dy [M, n] with its value v → v ⊙ (dy − Σ(dy ⊙ v)/τ). */
+export const SOFTMAX_NORM_GRAD = 'TokenFormerSoftmaxNormGrad';
+export type SoftmaxNormGradInputs = Record<'dy' | 'value', TensorInfo>;
+
 /** xᵀ of x [R, C] (float32 or int32, R and C multiples of 4) → [C, R]. Its gradient is itself. */
 export const TRANSPOSE_2D = 'TokenFormerTranspose2D';
 export type Transpose2dInputs = Record<'x', TensorInfo>;
@@ -145,5 +166,5 @@ export interface AdamWAttrs {
 }
 
 /** Every kernel name above. */
-export const KERNEL_NAMES = [L2_NORM_GELU, L2_NORM_GELU_GRAD, TRANSPOSE_2D, LAYER_NORM, LAYER_NORM_GRAD, ROTARY, SPLIT_V, GATHER_ROWS, CROSS_ENTROPY, CROSS_ENTROPY_GRAD, CAUSAL_ATTENTION, CAUSAL_ATTENTION_GRAD, MATMUL, ADAMW] as const;
+export const KERNEL_NAMES = [L2_NORM_GELU, L2_NORM_GELU_GRAD, TRANSPOSE_2D, LAYER_NORM, LAYER_NORM_GRAD, ROTARY, SPLIT_V, GATHER_ROWS, CROSS_ENTROPY, CROSS_ENTROPY_GRAD, CAUSAL_ATTENTION, CAUSAL_ATTENTION_GRAD, MATMUL, ADAMW, GELU_L2_NORM, GELU_L2_NORM_GRAD, SOFTMAX_NORM, SOFTMAX_NORM_GRAD] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];

@@ -4,7 +4,7 @@
 // output with a zero gradient.
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradSaveFunc, NamedAttrMap, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
-import { hasKernel, L2_NORM_GELU, L2_NORM_GELU_GRAD, type L2NormGeluAttrs } from '@tokenformer/kernels';
+import { GELU_L2_NORM, GELU_L2_NORM_GRAD, hasKernel, L2_NORM_GELU, L2_NORM_GELU_GRAD, SOFTMAX_NORM, SOFTMAX_NORM_GRAD, type L2NormGeluAttrs } from '@tokenformer/kernels';
 import { typedCustomGrad } from './customGrad.js';
 import { PattentionConfigError } from './errors.js';
 
@@ -68,6 +68,37 @@ function l2NormGeluFused(tau: number) {
   });
 }
 
+/** Whether the active backend has both kernels of a fused Θ (webgpu: gelu_l2_norm and softmax too) for float32 scores. */
+function fusedTakes(scores: Tensor2D, forward: string, backward: string): boolean {
+  return scores.dtype === 'float32' && hasKernel(forward) && hasKernel(backward);
+}
+
+/** gelu_l2_norm as our fused kernels: saves the scores, the unit rows w and 1/‖GeLU(row)‖. */
+function geluL2NormFused(tau: number) {
+  const attrs = { tau } satisfies L2NormGeluAttrs as unknown as NamedAttrMap;
+  return typedCustomGrad((scores: Tensor, save: GradSaveFunc) => {
+    const [value, w, inv] = tf.engine().runKernel(GELU_L2_NORM, { scores }, attrs) as unknown as Tensor[]; // [M, n] ×2, [M, 1]
+    save([scores, w!, inv!]);
+    return {
+      value: value!,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [sScores, sw, sInv] = saved as [Tensor, Tensor, Tensor];
+        return tf.engine().runKernel(GELU_L2_NORM_GRAD, { dy, scores: sScores, w: sw, inv: sInv }, attrs) as Tensor; // [M, n]
+      },
+    };
+  });
+}
+
+/** τ·softmax as our fused kernels: the backward pass needs only the value. */
+function softmaxFused(tau: number) {
+  const attrs = { tau } satisfies L2NormGeluAttrs as unknown as NamedAttrMap;
+  return typedCustomGrad((scores: Tensor, save: GradSaveFunc) => {
+    const value = tf.engine().runKernel(SOFTMAX_NORM, { scores }, attrs) as Tensor; // [M, n]
+    save([value]);
+    return { value, gradFunc: (dy: Tensor, saved: Tensor[]) => tf.engine().runKernel(SOFTMAX_NORM_GRAD, { dy, value: saved[0]! }, attrs) as Tensor }; // [M, n]
+  });
+}
+
 function l2NormGelu(tau: number) {
   return typedCustomGrad((scores: Tensor, save: GradSaveFunc) => {
     const invNorm = inverseRowNorm(scores); // [M, 1]
@@ -128,8 +159,9 @@ export function nonlinearNorm(scores: Tensor2D, type: NormActivationType, tau?: 
     case 'l2_norm_gelu':
       return (fusedL2NormGeluTakes(scores) ? l2NormGeluFused(t) : l2NormGelu(t))(scores) as Tensor2D;
     case 'gelu_l2_norm':
-      return geluL2Norm(t)(scores) as Tensor2D;
+      return (fusedTakes(scores, GELU_L2_NORM, GELU_L2_NORM_GRAD) ? geluL2NormFused(t) : geluL2Norm(t))(scores) as Tensor2D;
     case 'softmax':
+      if (fusedTakes(scores, SOFTMAX_NORM, SOFTMAX_NORM_GRAD)) return softmaxFused(t)(scores) as Tensor2D;
       return tf.tidy(() => tf.mul(tf.softmax(scores, -1), t)); // [M, n]
     default:
       throw new PattentionConfigError(

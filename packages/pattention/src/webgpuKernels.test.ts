@@ -1,7 +1,7 @@
 import { expectAllClose, onCpuAnd, randn, tf, useBackend, webgpuStatus } from '@tokenformer/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { L2_NORM_GELU, L2_NORM_GELU_GRAD } from '@tokenformer/kernels';
-import { nonlinearNorm } from './norms.js';
+import { GELU_L2_NORM, GELU_L2_NORM_GRAD, L2_NORM_GELU, L2_NORM_GELU_GRAD, SOFTMAX_NORM, SOFTMAX_NORM_GRAD } from '@tokenformer/kernels';
+import { nonlinearNorm, type NormActivationType } from './norms.js';
 
 // The fused l2_norm_gelu WGSL kernels (Dawn + SwiftShader here) against the composed tf ops on the
 // cpu backend: value and gradient, an all-zero row, |z| large (τ 40) and small (τ 0.3).
@@ -29,5 +29,30 @@ describe.skipIf(!webgpuStatus.available)(`fused l2_norm_gelu kernels of the webg
       expectAllClose(other[0]!, cpu[0]!, 1e-5, 1e-5);
       expectAllClose(other[1]!, cpu[1]!, 1e-4, 1e-4);
     });
+  }
+
+  for (const [type, forward, backward] of [['gelu_l2_norm', GELU_L2_NORM, GELU_L2_NORM_GRAD], ['softmax', SOFTMAX_NORM, SOFTMAX_NORM_GRAD]] as const) {
+    for (const [M, n, scale] of [[5, 16, 1.5], [3, 7, 30], [32, 1024, 2]] as const) {
+      it(`fused ${type} equals the composed ops (M ${M}, n ${n}, scale ${scale}), an all-zero row included`, async () => {
+        const scores = randn(M * n, M * n + 1, scale);
+        scores.fill(0, n, 2 * n);
+        const w = randn(M * n, 98);
+        const run = async () => {
+          const s = tf.tensor2d(scores, [M, n]);
+          const wT = tf.tensor2d(w, [M, n]);
+          const value = nonlinearNorm(s, type as NormActivationType);
+          const grad = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(nonlinearNorm(x as tf.Tensor2D, type as NormActivationType), wT)))(s);
+          const out = [await value.data(), await grad.data()];
+          tf.dispose([s, wT, value, grad]);
+          return out;
+        };
+        const { cpu, other, kernels, leaked } = await onCpuAnd('webgpu', run);
+        expect(leaked).toBe(0);
+        expect(kernels).toContain(forward);
+        expect(kernels).toContain(backward);
+        expectAllClose(other[0]!, cpu[0]!, 1e-5, 1e-5);
+        expectAllClose(other[1]!, cpu[1]!, 1e-4, 1e-4);
+      });
+    }
   }
 });

@@ -13,6 +13,7 @@ import { gatherRowsConfig } from './gatherRows.js';
 import { l2NormGeluConfig, l2NormGeluGradConfig } from './l2NormGelu.js';
 import { layerNormConfig, layerNormGradConfig } from './layerNorm.js';
 import { matMulConfig } from './matMul.js';
+import { normConfigs } from './norms.js';
 import { rotaryConfig } from './rotary.js';
 
 const KERNELS: KernelConfig[] = [
@@ -28,6 +29,7 @@ const KERNELS: KernelConfig[] = [
   causalAttentionGradConfig,
   matMulConfig,
   adamWConfig,
+  ...normConfigs,
 ];
 
 /**
