@@ -3,8 +3,8 @@
 // unregistered (the same model on stock tfjs ops), in alternating rounds in one process; with the
 // dispatches and the bytes of kernel outputs per training step and per generated token. Here Dawn's
 // adapter is SwiftShader (a CPU): the ratios show fewer passes and dispatches, not GPU speed; on a GPU
-// machine the same command measures the GPU (tools/device/run.sh). The page's half of the bench is
-// `pnpm bench:web -- --backend=webgpu`.
+// machine the same command measures the GPU (tools/device/run.sh). `pnpm bench:webgpu` runs the page's
+// half first (apps/web/scripts/bench.mjs --backend=webgpu --compare), then this.
 // Options: --config=small|bench (default small: SwiftShader is slow) --rounds=N (default 3)
 // --new-tokens=N (default 24) --json=FILE
 import { writeFileSync } from 'node:fs';
