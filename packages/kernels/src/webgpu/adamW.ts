@@ -4,7 +4,7 @@
 //   p' = decayed − m' / (√v' / √(1 − β2^t) + eps) · lr / (1 − β1^t)
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { ADAMW, type AdamWAttrs, type AdamWInputs } from '../kernelNames.js';
-import { runProgram, type Uniform, type WebGpuBackendLike } from './program.js';
+import { runProgram, type Uniform, type WebGpuBackendLike, WGSL_ENTRY } from './program.js';
 
 const WG = 64;
 
@@ -17,8 +17,7 @@ const CODE = (): string => `struct Uniforms { size: i32, beta1: f32, beta2: f32,
 @group(0) @binding(5) var<storage, read> m: array<f32>;
 @group(0) @binding(6) var<storage, read> v: array<f32>;
 @group(0) @binding(7) var<uniform> uni: Uniforms;
-@compute @workgroup_size(${WG})
-fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+${WGSL_ENTRY(WG)} {
   let i = i32((wid.x + wid.y * nwg.x) * ${WG}u + lid);
   if (i >= uni.size) { return; }
   let gi = g[i];

@@ -9,7 +9,7 @@
 //              dq = dS·k·scale (per query row); dk = dSᵀ·q·scale, dv = Pᵀ·do (per key row)
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { CAUSAL_ATTENTION, CAUSAL_ATTENTION_GRAD, CAUSAL_ATTENTION_MAX_HEAD_SIZE, type CausalAttentionAttrs, type CausalAttentionGradInputs, type CausalAttentionInputs } from '../kernelNames.js';
-import { rowWorkgroupSize, runProgram, WGSL_COMMON, type Uniform, type WebGpuBackendLike } from './program.js';
+import { rowWorkgroupSize, runProgram, WGSL_COMMON, WGSL_ENTRY, type Uniform, type WebGpuBackendLike } from './program.js';
 
 /** Keys (or queries) whose scores sit in workgroup memory at once. */
 const CHUNK = 512;
@@ -17,8 +17,6 @@ const CHUNK = 512;
 const MAX_HEAD_SIZE = CAUSAL_ATTENTION_MAX_HEAD_SIZE;
 
 const uniforms = `struct Uniforms { bh: i32, tq: i32, tk: i32, hd: i32, offset: i32, scale: f32 };`;
-const main = (WG: number): string => `@compute @workgroup_size(${WG})
-fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>)`;
 
 const FORWARD = (WG: number): string => `${uniforms}
 @group(0) @binding(0) var<storage, read_write> o: array<f32>;
@@ -30,7 +28,7 @@ const FORWARD = (WG: number): string => `${uniforms}
 ${WGSL_COMMON(WG)}
 var<workgroup> qs: array<f32, ${MAX_HEAD_SIZE}>;
 var<workgroup> ps: array<f32, ${CHUNK}>;
-${main(WG)} {
+${WGSL_ENTRY(WG)} {
   let w = workgroupIndex(wid, nwg);
   if (w >= uni.bh * uni.tq) { return; }
   let head = w / uni.tq;
@@ -91,7 +89,7 @@ ${WGSL_COMMON(WG)}
 var<workgroup> qs: array<f32, ${MAX_HEAD_SIZE}>;
 var<workgroup> dys: array<f32, ${MAX_HEAD_SIZE}>;
 var<workgroup> ds: array<f32, ${CHUNK}>;
-${main(WG)} {
+${WGSL_ENTRY(WG)} {
   let w = workgroupIndex(wid, nwg);
   if (w >= uni.bh * uni.tq) { return; }
   let head = w / uni.tq;
@@ -150,7 +148,7 @@ var<workgroup> ks: array<f32, ${MAX_HEAD_SIZE}>;
 var<workgroup> vs: array<f32, ${MAX_HEAD_SIZE}>;
 var<workgroup> ps: array<f32, ${CHUNK}>;
 var<workgroup> ds: array<f32, ${CHUNK}>;
-${main(WG)} {
+${WGSL_ENTRY(WG)} {
   let w = i32(wid.x + wid.y * nwg.x);
   if (w >= uni.bh * uni.tk) { return; }
   let head = w / uni.tk;

@@ -4,14 +4,12 @@
 // pass keeps only logsumexp [N] and the backward pass recomputes the softmax from the logits.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { CROSS_ENTROPY, CROSS_ENTROPY_GRAD, type CrossEntropyAttrs, type CrossEntropyGradInputs, type CrossEntropyInputs } from '../kernelNames.js';
-import { rowWorkgroupSize, runProgram, WGSL_COMMON, type Uniform, type WebGpuBackendLike } from './program.js';
+import { rowWorkgroupSize, runProgram, WGSL_COMMON, WGSL_ENTRY, type Uniform, type WebGpuBackendLike } from './program.js';
 
 /** −log of the smallest normal float32: the composed op's cap on one token's loss. */
 const MAX_LOSS = 87.33654475055310898657;
 
 const uniforms = `struct Uniforms { rows: i32, v: i32, ignoreIndex: i32 };`;
-const main = (WG: number): string => `@compute @workgroup_size(${WG})
-fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>)`;
 
 const FORWARD = (WG: number): string => `${uniforms}
 @group(0) @binding(0) var<storage, read_write> loss: array<f32>;
@@ -20,7 +18,7 @@ const FORWARD = (WG: number): string => `${uniforms}
 @group(0) @binding(3) var<storage, read> targets: array<i32>;
 @group(0) @binding(4) var<uniform> uni: Uniforms;
 ${WGSL_COMMON(WG)}
-${main(WG)} {
+${WGSL_ENTRY(WG)} {
   let row = workgroupIndex(wid, nwg);
   if (row >= uni.rows) { return; }
   let base = row * uni.v;
@@ -46,7 +44,7 @@ const BACKWARD = (WG: number): string => `${uniforms}
 @group(0) @binding(3) var<storage, read> targets: array<i32>;
 @group(0) @binding(4) var<storage, read> lse: array<f32>;
 @group(0) @binding(5) var<uniform> uni: Uniforms;
-${main(WG)} {
+${WGSL_ENTRY(WG)} {
   let row = i32(wid.x + wid.y * nwg.x);
   if (row >= uni.rows) { return; }
   let base = row * uni.v;

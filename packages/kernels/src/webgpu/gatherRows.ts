@@ -5,7 +5,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { KernelInputError } from '../errors.js';
 import { GATHER_ROWS, type GatherRowsInputs } from '../kernelNames.js';
-import { runProgram, type WebGpuBackendLike } from './program.js';
+import { runProgram, type WebGpuBackendLike, WGSL_ENTRY } from './program.js';
 
 const WG = 64;
 
@@ -14,8 +14,7 @@ const CODE = (): string => `struct Uniforms { size: i32, c: i32, v: i32 };
 @group(0) @binding(1) var<storage, read> table: array<f32>;
 @group(0) @binding(2) var<storage, read> ids: array<i32>;
 @group(0) @binding(3) var<uniform> uni: Uniforms;
-@compute @workgroup_size(${WG})
-fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+${WGSL_ENTRY(WG)} {
   let i = i32((wid.x + wid.y * nwg.x) * ${WG}u + lid);
   if (i >= uni.size) { return; }
   let id = ids[i / uni.c];

@@ -1,15 +1,13 @@
 // Pattention's l2_norm_gelu Θ and its gradient, one workgroup per score row. Composed from tfjs ops
 // it is 14 dispatches forward and 13 backward, each a pass over the [M, n] scores through a new
 // buffer; here it is one each way.
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { L2_NORM_GELU, L2_NORM_GELU_GRAD, type L2NormGeluAttrs, type L2NormGeluGradInputs, type L2NormGeluInputs } from '../kernelNames.js';
-import { rowWorkgroupSize, runProgram, WGSL_COMMON, type WebGpuBackendLike } from './program.js';
+import { runRowKernel, WGSL_COMMON, WGSL_ENTRY } from './program.js';
 import { WGSL_ERF } from './wgslMath.js';
 
 
 const uniforms = `struct Uniforms { rows: i32, n: i32, tau: f32 };`;
-const main = (WG: number): string => `@compute @workgroup_size(${WG})
-fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>)`;
 
 /** value = GeLU(τu), u = s/‖s‖, deriv = GeLU'(τu), inv = 1/‖s‖ (0 for a zero row). */
 const FORWARD = (WG: number): string => `${uniforms}
@@ -21,7 +19,7 @@ const FORWARD = (WG: number): string => `${uniforms}
 @group(0) @binding(5) var<uniform> uni: Uniforms;
 ${WGSL_COMMON(WG)}
 ${WGSL_ERF}
-${main(WG)} {
+${WGSL_ENTRY(WG)} {
   let row = workgroupIndex(wid, nwg);
   if (row >= uni.rows) { return; }
   let base = row * uni.n;
@@ -49,7 +47,7 @@ const BACKWARD = (WG: number): string => `${uniforms}
 @group(0) @binding(4) var<storage, read> inv: array<f32>;
 @group(0) @binding(5) var<uniform> uni: Uniforms;
 ${WGSL_COMMON(WG)}
-${main(WG)} {
+${WGSL_ENTRY(WG)} {
   let row = workgroupIndex(wid, nwg);
   if (row >= uni.rows) { return; }
   let base = row * uni.n;
@@ -66,31 +64,13 @@ ${main(WG)} {
 const forward: KernelFunc = ({ inputs, attrs, backend }) => {
   const { scores } = inputs as L2NormGeluInputs;
   const [M, n] = scores.shape as [number, number];
-  const f32 = (shape: number[]) => ({ shape, dtype: 'float32' as const });
-  return runProgram(backend as unknown as WebGpuBackendLike, {
-    key: 'TokenFormerL2NormGelu',
-    code: FORWARD,
-    workgroupSize: rowWorkgroupSize(backend as unknown as WebGpuBackendLike),
-    outputs: [f32([M, n]), f32([M, n]), f32([M, n]), f32([M, 1])],
-    inputs: [scores],
-    uniforms: [{ type: 'int32', data: [M] }, { type: 'int32', data: [n] }, { type: 'float32', data: [(attrs as unknown as L2NormGeluAttrs).tau] }],
-    workgroups: M,
-  }); // [value, u, GeLU'(τu), inv]
+  const tau = (attrs as unknown as L2NormGeluAttrs).tau;
+  return runRowKernel(backend, 'TokenFormerL2NormGelu', FORWARD, [scores], [[M, n], [M, n], [M, n], [M, 1]], tau); // [value, u, GeLU'(τu), inv]
 };
 
 const backward: KernelFunc = ({ inputs, attrs, backend }) => {
   const { dy, u, deriv, inv } = inputs as L2NormGeluGradInputs;
-  const [M, n] = u.shape as [number, number];
-  const [dx] = runProgram(backend as unknown as WebGpuBackendLike, {
-    key: 'TokenFormerL2NormGeluGrad',
-    code: BACKWARD,
-    workgroupSize: rowWorkgroupSize(backend as unknown as WebGpuBackendLike),
-    outputs: [{ shape: [M, n], dtype: 'float32' }],
-    inputs: [dy, u, deriv, inv],
-    uniforms: [{ type: 'int32', data: [M] }, { type: 'int32', data: [n] }, { type: 'float32', data: [(attrs as unknown as L2NormGeluAttrs).tau] }],
-    workgroups: M,
-  });
-  return dx as TensorInfo;
+  return runRowKernel(backend, 'TokenFormerL2NormGeluGrad', BACKWARD, [dy, u, deriv, inv], [u.shape], (attrs as unknown as L2NormGeluAttrs).tau)[0]!;
 };
 
 export const l2NormGeluConfig: KernelConfig = { kernelName: L2_NORM_GELU, backendName: 'webgpu', kernelFunc: forward };

@@ -3,14 +3,12 @@
 // dispatches each way.
 //   forward:  μ = Σx/C, r = 1/√(Σ(x − μ)²/C + eps), y = (x − μ)·r; keeps r
 //   backward: dx = r·(dy − Σdy/C − y·Σ(dy·y)/C)
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { LAYER_NORM, LAYER_NORM_GRAD, type LayerNormAttrs, type LayerNormGradInputs, type LayerNormInputs } from '../kernelNames.js';
-import { rowWorkgroupSize, runProgram, WGSL_COMMON, type WebGpuBackendLike } from './program.js';
+import { runRowKernel, WGSL_COMMON, WGSL_ENTRY } from './program.js';
 
 
 const uniforms = `struct Uniforms { rows: i32, c: i32, eps: f32 };`;
-const main = (WG: number): string => `@compute @workgroup_size(${WG})
-fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>)`;
 
 const FORWARD = (WG: number): string => `${uniforms}
 @group(0) @binding(0) var<storage, read_write> y: array<f32>;
@@ -18,7 +16,7 @@ const FORWARD = (WG: number): string => `${uniforms}
 @group(0) @binding(2) var<storage, read> x: array<f32>;
 @group(0) @binding(3) var<uniform> uni: Uniforms;
 ${WGSL_COMMON(WG)}
-${main(WG)} {
+${WGSL_ENTRY(WG)} {
   let row = workgroupIndex(wid, nwg);
   if (row >= uni.rows) { return; }
   let base = row * uni.c;
@@ -40,7 +38,7 @@ const BACKWARD = (WG: number): string => `${uniforms}
 @group(0) @binding(3) var<storage, read> rstd: array<f32>;
 @group(0) @binding(4) var<uniform> uni: Uniforms;
 ${WGSL_COMMON(WG)}
-${main(WG)} {
+${WGSL_ENTRY(WG)} {
   let row = workgroupIndex(wid, nwg);
   if (row >= uni.rows) { return; }
   let base = row * uni.c;
@@ -56,33 +54,13 @@ ${main(WG)} {
 
 const forward: KernelFunc = ({ inputs, attrs, backend }) => {
   const { x } = inputs as LayerNormInputs;
-  const C = x.shape[x.shape.length - 1]!;
-  const rows = x.shape.reduce((a, b) => a * b, 1) / C;
-  return runProgram(backend as unknown as WebGpuBackendLike, {
-    key: 'TokenFormerLayerNorm',
-    code: FORWARD,
-    workgroupSize: rowWorkgroupSize(backend as unknown as WebGpuBackendLike),
-    outputs: [{ shape: [...x.shape], dtype: 'float32' }, { shape: [rows, 1], dtype: 'float32' }],
-    inputs: [x],
-    uniforms: [{ type: 'int32', data: [rows] }, { type: 'int32', data: [C] }, { type: 'float32', data: [(attrs as unknown as LayerNormAttrs).eps] }],
-    workgroups: rows,
-  }); // [y [..., C], rstd [rows, 1]]
+  const rows = x.shape.reduce((a, b) => a * b, 1) / x.shape[x.shape.length - 1]!;
+  return runRowKernel(backend, 'TokenFormerLayerNorm', FORWARD, [x], [[...x.shape], [rows, 1]], (attrs as unknown as LayerNormAttrs).eps); // [y [..., C], rstd [rows, 1]]
 };
 
 const backward: KernelFunc = ({ inputs, backend }) => {
   const { dy, y, rstd } = inputs as LayerNormGradInputs;
-  const C = y.shape[y.shape.length - 1]!;
-  const rows = rstd.shape[0]!;
-  const [dx] = runProgram(backend as unknown as WebGpuBackendLike, {
-    key: 'TokenFormerLayerNormGrad',
-    code: BACKWARD,
-    workgroupSize: rowWorkgroupSize(backend as unknown as WebGpuBackendLike),
-    outputs: [{ shape: [...y.shape], dtype: 'float32' }],
-    inputs: [dy, y, rstd],
-    uniforms: [{ type: 'int32', data: [rows] }, { type: 'int32', data: [C] }, { type: 'float32', data: [0] }],
-    workgroups: rows,
-  });
-  return dx as TensorInfo;
+  return runRowKernel(backend, 'TokenFormerLayerNormGrad', BACKWARD, [dy, y, rstd], [[...y.shape]], 0)[0]!;
 };
 
 export const layerNormConfig: KernelConfig = { kernelName: LAYER_NORM, backendName: 'webgpu', kernelFunc: forward };

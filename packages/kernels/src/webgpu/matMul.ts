@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { MATMUL, type MatMulAttrs, type MatMulInputs } from '../kernelNames.js';
-import { isSwiftShader, runProgram, type Uniform, type WebGpuBackendLike } from './program.js';
+import { isSwiftShader, runProgram, type Uniform, type WebGpuBackendLike, WGSL_ENTRY } from './program.js';
 
 const WG = 64;
 
@@ -16,8 +16,7 @@ const CODE = (): string => `struct Uniforms { m: i32, n: i32, k: i32, ta: i32, t
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<uniform> uni: Uniforms;
-@compute @workgroup_size(${WG})
-fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+${WGSL_ENTRY(WG)} {
   let t = i32((wid.x + wid.y * nwg.x) * ${WG}u + lid);
   let tilesN = (uni.n + 3) / 4;
   let row0 = (t / tilesN) * 4;

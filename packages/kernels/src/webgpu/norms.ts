@@ -3,7 +3,7 @@
 // gradient 4.
 //   gelu_l2_norm: g = GeLU(s), w = g/‖g‖, value = τ·w;  ds = τ·inv·(dy − w·Σ(dy·w)) ⊙ GeLU'(s)
 //   softmax:      value = τ·softmax(s);                  ds = value ⊙ (dy − Σ(dy·value)/τ)
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import {
   GELU_L2_NORM,
   GELU_L2_NORM_GRAD,
@@ -15,7 +15,7 @@ import {
   type SoftmaxNormGradInputs,
   type SoftmaxNormInputs,
 } from '../kernelNames.js';
-import { rowWorkgroupSize, runProgram, WGSL_COMMON, type Uniform, type WebGpuBackendLike } from './program.js';
+import { runRowKernel, WGSL_COMMON, WGSL_ENTRY } from './program.js';
 import { WGSL_ERF } from './wgslMath.js';
 
 const header = (WG: number, bindings: string): string => `struct Uniforms { rows: i32, n: i32, tau: f32 };
@@ -24,8 +24,7 @@ ${WGSL_COMMON(WG)}
 ${WGSL_ERF}
 fn gelu(s: f32) -> f32 { return s * 0.5 * (1.0 + erf(s * 0.7071067811865476)); }
 fn geluDerivative(s: f32) -> f32 { return 0.5 * (1.0 + erf(s * 0.7071067811865476)) + s * exp(-0.5 * s * s) * 0.3989422804014327; }
-@compute @workgroup_size(${WG})
-fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+${WGSL_ENTRY(WG)} {
   let row = workgroupIndex(wid, nwg);
   if (row >= uni.rows) { return; }
   let base = row * uni.n;`;
@@ -80,24 +79,24 @@ const SOFTMAX_BACKWARD = (WG: number): string => `${header(WG, `@group(0) @bindi
   ${loop(WG, 'dx[base + c] = value[base + c] * (dy[base + c] - dot);')}
 }`;
 
-/** One dispatch of a row kernel over [M, n] scores with outputs of the given widths (n or 1). */
-function rows(key: string, code: (wg: number) => string, outWidths: ('n' | 1)[], inputs: TensorInfo[], attrs: unknown, backend: unknown): TensorInfo[] {
-  const b = backend as WebGpuBackendLike;
-  const [M, n] = inputs[0]!.shape as [number, number]; // every input here is [M, n] but inv
-  const uniforms: Uniform[] = [{ type: 'int32', data: [M] }, { type: 'int32', data: [n] }, { type: 'float32', data: [(attrs as GeluL2NormAttrs).tau] }];
-  const outputs = outWidths.map((w) => ({ shape: [M, w === 'n' ? n : 1], dtype: 'float32' as const }));
-  return runProgram(b, { key, code, workgroupSize: rowWorkgroupSize(b), outputs, inputs, uniforms, workgroups: M });
-}
+const tauOf = (attrs: unknown): number => (attrs as GeluL2NormAttrs).tau;
 
-const geluL2Forward: KernelFunc = ({ inputs, attrs, backend }) => rows(GELU_L2_NORM, GELU_L2_FORWARD, ['n', 'n', 1], [(inputs as GeluL2NormInputs).scores], attrs, backend); // [value, w, inv]
+const geluL2Forward: KernelFunc = ({ inputs, attrs, backend }) => {
+  const { scores } = inputs as GeluL2NormInputs;
+  const [M, n] = scores.shape as [number, number];
+  return runRowKernel(backend, GELU_L2_NORM, GELU_L2_FORWARD, [scores], [[M, n], [M, n], [M, 1]], tauOf(attrs)); // [value, w, inv]
+};
 const geluL2Backward: KernelFunc = ({ inputs, attrs, backend }) => {
   const { dy, scores, w, inv } = inputs as GeluL2NormGradInputs;
-  return rows(GELU_L2_NORM_GRAD, GELU_L2_BACKWARD, ['n'], [dy, scores, w, inv], attrs, backend)[0]!;
+  return runRowKernel(backend, GELU_L2_NORM_GRAD, GELU_L2_BACKWARD, [dy, scores, w, inv], [dy.shape], tauOf(attrs))[0]!;
 };
-const softmaxForward: KernelFunc = ({ inputs, attrs, backend }) => rows(SOFTMAX_NORM, SOFTMAX_FORWARD, ['n'], [(inputs as SoftmaxNormInputs).scores], attrs, backend)[0]!;
+const softmaxForward: KernelFunc = ({ inputs, attrs, backend }) => {
+  const { scores } = inputs as SoftmaxNormInputs;
+  return runRowKernel(backend, SOFTMAX_NORM, SOFTMAX_FORWARD, [scores], [scores.shape], tauOf(attrs))[0]!;
+};
 const softmaxBackward: KernelFunc = ({ inputs, attrs, backend }) => {
   const { dy, value } = inputs as SoftmaxNormGradInputs;
-  return rows(SOFTMAX_NORM_GRAD, SOFTMAX_BACKWARD, ['n'], [dy, value], attrs, backend)[0]!;
+  return runRowKernel(backend, SOFTMAX_NORM_GRAD, SOFTMAX_BACKWARD, [dy, value], [dy.shape], tauOf(attrs))[0]!;
 };
 
 export const normConfigs: KernelConfig[] = [

@@ -124,6 +124,27 @@ function isTensorInfo(t: TensorInfo | GPUBuffer): t is TensorInfo {
 }
 
 /**
+ * The entry point of every kernel of ours: `lid` the thread in its workgroup, `wid` and `nwg` the
+ * workgroup and the dispatch's size (x and y: see `runProgram`).
+ */
+export const WGSL_ENTRY = (WG: number): string =>
+  `@compute @workgroup_size(${WG})\nfn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>)`;
+
+/**
+ * One dispatch of a row kernel: one workgroup per row of `inputs[0]` (its last axis the row), with
+ * the uniforms { rows: i32, width: i32, scalar: f32 } (named as the kernel likes), float32 outputs of
+ * the given shapes. The row kernels' shared runner (Θ, LayerNorm).
+ */
+export function runRowKernel(backend: unknown, key: string, code: (workgroupSize: number) => string, inputs: TensorInfo[], outputs: number[][], scalar: number): TensorInfo[] {
+  const b = backend as WebGpuBackendLike;
+  const x = inputs[0]!;
+  const width = x.shape[x.shape.length - 1]!;
+  const rows = x.shape.reduce((p, d) => p * d, 1) / width;
+  const uniforms: Uniform[] = [{ type: 'int32', data: [rows] }, { type: 'int32', data: [width] }, { type: 'float32', data: [scalar] }];
+  return runProgram(b, { key, code, workgroupSize: rowWorkgroupSize(b), outputs: outputs.map((shape) => ({ shape, dtype: 'float32' })), inputs, uniforms, workgroups: rows });
+}
+
+/**
  * The workgroup index of a dispatch of `runProgram` (x and y flattened), and the row-wise sum and max
  * of a workgroup of `size` threads through `partial`: WGSL shared by the row kernels.
  */

@@ -3,7 +3,7 @@
 // once per tables object (and device) and stay there.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { ROTARY, type RotaryAttrs, type RotaryInputs, type RotaryTables } from '../kernelNames.js';
-import { runProgram, type Uniform, type WebGpuBackendLike } from './program.js';
+import { runProgram, type Uniform, type WebGpuBackendLike, WGSL_ENTRY } from './program.js';
 
 const WG = 64;
 
@@ -13,8 +13,7 @@ const CODE = (): string => `struct Uniforms { size: i32, t: i32, hd: i32, h: i32
 @group(0) @binding(2) var<storage, read> cosT: array<f32>;
 @group(0) @binding(3) var<storage, read> sinT: array<f32>;
 @group(0) @binding(4) var<uniform> uni: Uniforms;
-@compute @workgroup_size(${WG})
-fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+${WGSL_ENTRY(WG)} {
   let i = i32((wid.x + wid.y * nwg.x) * ${WG}u + lid);
   if (i >= uni.size) { return; }
   let d = i % uni.hd;
