@@ -3,7 +3,6 @@
 // trainer's step: AdamW, clipping), with the dispatches of each on WebGPU; the figures go to
 // #output's data-bench (read by scripts/bench.mjs).
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients'; // training needs tfjs's gradients (tfjs-core alone registers none)
 import { countWebGpuDispatches, dispatchCount } from '@tokenformer/kernels/webgpu';
 import type { TokenFormer } from '@tokenformer/model';
 import { TrainStep } from '@tokenformer/trainer';
@@ -47,6 +46,8 @@ async function generation(model: TokenFormer, s: PageSettings): Promise<Pick<Ben
 }
 
 async function training(model: TokenFormer): Promise<Pick<BenchResult, 'trainTokens' | 'trainTokensPerSec' | 'stepDispatches'>> {
+  // training needs tfjs's gradients (tfjs-core alone registers none): loaded here, not at page start
+  await import('@tensorflow/tfjs-core/dist/register_all_gradients');
   const [batch, seq] = [2, Math.min(64, model.config.maxSeqLen - 1)];
   let x = 1;
   const data = Int32Array.from({ length: batch * (seq + 1) }, () => (x = (x * 1103515245 + 12345) >>> 0) % model.config.vocabSize);
