@@ -1,6 +1,6 @@
 // tokenformer-eval as a user runs it (the built bin): an official-layout checkpoint imported with the
 // GPT-NeoX-20B tokenizer, every task on standard-format files, and perplexity of texts and datasets.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -91,6 +91,11 @@ describe('tokenformer-eval', () => {
     const direct = await textPerplexity(new TokenFormerLM(model, tokenizer, { maxLength: 8 }), [text]);
     model.dispose();
     expect(ra.bitsPerByte).toBeCloseTo(direct.bitsPerByte, 5);
+    // the checkpoint zipped (the web page's download format): the same report
+    execFileSync('zip', ['-qr', 'imported.zip', 'imported'], { cwd: dir });
+    const z = run(['perplexity', '--checkpoint', join(dir, 'imported.zip'), '--text', join(dir, 'held-out.txt'), '--max-length', '8', '--backend', 'cpu']);
+    expect(z.status, z.stderr).toBe(0);
+    expect(JSON.parse(z.stdout).natsPerToken).toBe(ra.natsPerToken);
   });
 
   it('names a missing task file and where its data comes from; usage errors exit 2', () => {

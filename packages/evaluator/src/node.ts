@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { checkTokenizerFits } from '@tokenformer/model';
-import { loadCheckpoint } from '@tokenformer/model/node';
+import { extractCheckpointZip, isZipFile, loadCheckpoint } from '@tokenformer/model/node';
 import { loadTokenizer } from '@tokenformer/tokenizer/node';
 import { EvaluatorError } from './errors.js';
 import { isUrl, type LoadOptions } from './load.js';
@@ -12,8 +12,9 @@ import { TokenFormerLM as BrowserTokenFormerLM, type TokenFormerLMOptions } from
 
 export * from './index.js';
 
-/** A run directory's `latest` pointer followed (one line, a path relative to the run), else `dir` itself. */
+/** A run directory's `latest` pointer followed (one line, a path relative to the run), a zipped checkpoint unpacked, else `dir` itself. */
 function checkpointDirectory(dir: string): string {
+  if (isZipFile(dir)) return extractCheckpointZip(dir);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new EvaluatorError(`${dir}: no such checkpoint directory`);
   if (existsSync(join(dir, 'config.json'))) return dir;
   const pointer = join(dir, 'latest');
@@ -22,7 +23,7 @@ function checkpointDirectory(dir: string): string {
 }
 
 export class TokenFormerLM extends BrowserTokenFormerLM {
-  /** A checkpoint directory, a run directory (its latest checkpoint), or a URL (see the main entry). */
+  /** A checkpoint directory, a run directory (its latest checkpoint), a checkpoint .zip, or a URL (see the main entry). */
   static override async load(source: string, options: LoadOptions & TokenFormerLMOptions = {}): Promise<TokenFormerLM> {
     if (isUrl(source) && !source.startsWith('file:')) {
       const lm = await BrowserTokenFormerLM.load(source, options);

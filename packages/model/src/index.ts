@@ -29,3 +29,4 @@ export {
   TokenFormerError, ConfigError, InputError, SafetensorsError, CheckpointError, GenerationError, ByteSourceError,
 } from './errors.js';
 export { bytesSource, blobSource, checkRange, type ByteSource } from './byteSource.js';
+export { CHECKPOINT_FILES, isZip, loadCheckpointFromZip, unzipCheckpoint, zipCheckpoint } from './zip.js';

@@ -13,6 +13,10 @@ import { checkRange, type ByteSource } from './byteSource.js';
 import { exportOfficial, openOfficialCheckpoint, type ExportOptions } from './official/officialCheckpoint.js';
 import type { TorchFileFormat } from './official/torchFile.js';
 import { safetensorsLayout } from './safetensors.js';
+import { loadCheckpointFromZip } from './zip.js';
+import { isZipFile } from './zipFile.js';
+
+export { extractCheckpointZip, isZipFile } from './zipFile.js';
 
 export const CONFIG_FILE = 'config.json';
 export const WEIGHTS_FILE = 'model.safetensors';
@@ -27,8 +31,12 @@ async function writeFileSynced(path: string, data: string | Uint8Array): Promise
   }
 }
 
-/** Reads a checkpoint directory into a model (model.safetensors one tensor at a time, never whole). */
+/**
+ * Reads a checkpoint directory into a model (model.safetensors one tensor at a time, never whole),
+ * or a zipped checkpoint directory (a `.zip` file, as the web page downloads it).
+ */
 export async function loadCheckpoint(dir: string): Promise<TokenFormer> {
+  if (isZipFile(dir)) return loadCheckpointFromZip(await readFile(dir), dir);
   // regular files only: a FIFO or a device named model.safetensors would block the read forever
   for (const file of [CONFIG_FILE, WEIGHTS_FILE]) {
     const path = join(dir, file);

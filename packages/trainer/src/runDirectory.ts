@@ -3,6 +3,7 @@
 // place. Every command that takes a checkpoint accepts a checkpoint directory or a run directory.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { extractCheckpointZip, isZipFile } from '@tokenformer/model/node';
 import { TrainerConfigError } from './errors.js';
 
 export type RunPointer = 'latest' | 'best';
@@ -20,10 +21,14 @@ export function writeRunPointer(runDir: string, name: RunPointer, target: string
   renameSync(tmp, join(runDir, name));
 }
 
-/** A checkpoint directory as it is, or the `latest` (or `best`) checkpoint of a run directory. */
+/**
+ * A checkpoint directory as it is, the `latest` (or `best`) checkpoint of a run directory, or a
+ * zipped checkpoint directory (a `.zip`, unpacked into a temporary directory removed at exit).
+ */
 export function resolveCheckpoint(path: string, which: RunPointer = 'latest'): string {
+  if (isZipFile(path)) return extractCheckpointZip(path);
   if (existsSync(join(path, 'config.json'))) return path;
   const pointed = readRunPointer(path, which);
   if (pointed) return pointed;
-  throw new TrainerConfigError(`${path} is neither a checkpoint directory (no config.json) nor a run directory (no ${which})`);
+  throw new TrainerConfigError(`${path} is neither a checkpoint directory (no config.json) nor a run directory (no ${which}) nor a zipped checkpoint`);
 }
