@@ -4,5 +4,7 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   base: './',
   build: { target: 'es2022', outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 4000 },
+  // the training worker imports the backends dynamically, as the page does: an ES module worker
+  worker: { format: 'es' },
   preview: { host: '127.0.0.1', port: 4173, strictPort: false },
 });

@@ -1,6 +1,6 @@
 // Loading a checkpoint into the page: config.json, then model.safetensors one tensor at a time
 // (HTTP Range requests, or slices of a picked file), then tokenizer.json.
-import { blobSource, checkTokenizerFits, configFromJson, deserializeCheckpointFromSource, type ByteSource, type TokenFormer } from '@tokenformer/model';
+import { blobSource, bytesSource, checkTokenizerFits, unzipCheckpoint, configFromJson, deserializeCheckpointFromSource, type ByteSource, type TokenFormer } from '@tokenformer/model';
 import { Tokenizer } from '@tokenformer/tokenizer';
 import { checkFitsDevice } from './backend.js';
 import { httpSource } from './httpSource.js';
@@ -35,9 +35,17 @@ export async function loadFromUrls(modelUrl: string, tokenizerUrl: string | unde
   return build(config, weights, tokenizerJson, base.pathname);
 }
 
-/** Files the user picked: config.json, model.safetensors and tokenizer.json, by name. */
+/** Files the user picked: config.json, model.safetensors and tokenizer.json, by name; or one checkpoint .zip. */
 export async function loadFromFiles(files: FileList, onProgress: (loaded: number, total: number) => void): Promise<Loaded> {
   const list = Array.from({ length: files.length }, (_, i) => files.item(i)!);
+  if (list.length === 1 && list[0]!.name.endsWith('.zip')) {
+    const zip = list[0]!;
+    const inside = unzipCheckpoint(new Uint8Array(await zip.arrayBuffer()), zip.name);
+    if (!inside.has('tokenizer.json')) throw new Error(`${zip.name} has no tokenizer.json (the page needs one)`);
+    onProgress(zip.size, zip.size);
+    const text = (name: string) => new TextDecoder().decode(inside.get(name));
+    return build(text('config.json'), bytesSource(inside.get('model.safetensors')!), text('tokenizer.json'), zip.name);
+  }
   const byName = new Map(list.map((f) => [f.name, f]));
   const need = (name: string) => {
     const f = byName.get(name) ?? list.find((x) => name === 'model.safetensors' && x.name.endsWith('.safetensors'));

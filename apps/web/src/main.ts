@@ -1,4 +1,4 @@
-// The page: settings from the URL, the backend (WebGPU, or wasm when the user asks), a checkpoint
+// The page (inference; ?mode=train is the training page, train/page.ts): settings from the URL, the backend (WebGPU, or wasm when the user asks), a checkpoint
 // from URLs or picked files, and streaming generation with the KV cache. #output carries
 // data-state (loading | generating | done | error), data-backend, data-kernels (ours active on that
 // backend; ?kernels=stock turns the WebGPU ones off, for comparisons) and data-ids for scripts and tests.
@@ -179,4 +179,7 @@ async function main(): Promise<void> {
   else setState('done', '');
 }
 
-main().catch(fail);
+if (new URLSearchParams(location.search).get('mode') === 'train') {
+  // the training page: its own module (and worker), loaded only in that mode
+  import('./train/page.js').then((m) => m.startTrainPage(), fail);
+} else main().catch(fail);

@@ -3,3 +3,4 @@
 export * from './kernelNames.js';
 export { activeBackendTraits, hasKernel, registerBackendTraits, type BackendTraits } from './backendTraits.js';
 export { KernelInputError } from './errors.js';
+export { cpuResidentInt32, rowOrder } from './rowOrder.js';

@@ -101,6 +101,17 @@ export const GATHER_ROWS = 'TokenFormerGatherRows';
 export type GatherRowsInputs = Record<'table' | 'ids', TensorInfo>;
 
 /**
+ * The embedding gradient, deterministic: rows of dy [N, C] (float32) summed into [V, C] by id, in
+ * the order of positions. `order` [N] (int32) lists the positions sorted by id (stable: ascending
+ * within an id) and `starts` [V + 1] (int32) where each id's positions begin in it, as
+ * `rowOrder(ids, V)` makes them on the CPU. Each output element adds its rows in position order, as
+ * the cpu backend's scatterND does, so the result is the same bits on every run (tfjs-backend-webgpu's
+ * scatterND adds with atomics, in whatever order the threads arrive).
+ */
+export const SCATTER_ADD_ROWS = 'TokenFormerScatterAddRows';
+export type ScatterAddRowsInputs = Record<'dy' | 'order' | 'starts', TensorInfo>;
+
+/**
  * Next-token cross-entropy of logits [N, V] (float32) at targets [N] (int32), fused: outputs
  * [loss [N], logsumexp [N]], loss = logsumexp(row) − row[target] capped at 87.34 nats (−log of the
  * smallest normal float, as the composed op), 0 where target == ignoreIndex.
@@ -166,5 +177,5 @@ export interface AdamWAttrs {
 }
 
 /** Every kernel name above. */
-export const KERNEL_NAMES = [L2_NORM_GELU, L2_NORM_GELU_GRAD, TRANSPOSE_2D, LAYER_NORM, LAYER_NORM_GRAD, ROTARY, SPLIT_V, GATHER_ROWS, CROSS_ENTROPY, CROSS_ENTROPY_GRAD, CAUSAL_ATTENTION, CAUSAL_ATTENTION_GRAD, MATMUL, ADAMW, GELU_L2_NORM, GELU_L2_NORM_GRAD, SOFTMAX_NORM, SOFTMAX_NORM_GRAD] as const;
+export const KERNEL_NAMES = [L2_NORM_GELU, L2_NORM_GELU_GRAD, TRANSPOSE_2D, LAYER_NORM, LAYER_NORM_GRAD, ROTARY, SPLIT_V, GATHER_ROWS, SCATTER_ADD_ROWS, CROSS_ENTROPY, CROSS_ENTROPY_GRAD, CAUSAL_ATTENTION, CAUSAL_ATTENTION_GRAD, MATMUL, ADAMW, GELU_L2_NORM, GELU_L2_NORM_GRAD, SOFTMAX_NORM, SOFTMAX_NORM_GRAD] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];

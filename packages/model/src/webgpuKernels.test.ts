@@ -1,6 +1,6 @@
 import { expectAllClose, onCpuAnd, randn, tf, useBackend, webgpuStatus } from '@tokenformer/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GATHER_ROWS, LAYER_NORM, LAYER_NORM_GRAD, ROTARY } from '@tokenformer/kernels';
+import { GATHER_ROWS, LAYER_NORM, LAYER_NORM_GRAD, ROTARY, SCATTER_ADD_ROWS } from '@tokenformer/kernels';
 import { embeddingLookup } from './embedding.js';
 import { layerNorm } from './layerNorm.js';
 import { applyRotary, rotaryTables } from './rotary.js';
@@ -74,5 +74,32 @@ describe.skipIf(!webgpuStatus.available)(`WebGPU kernels of the model${webgpuSta
     expect(leaked).toBe(0);
     expect(kernels).toContain(GATHER_ROWS);
     expect(Array.from(other)).toEqual(Array.from(cpu));
+  });
+
+  it('the embedding gradient adds repeated ids in position order: the cpu backend\'s bits, the same on every run', async () => {
+    const [V, C, N] = [300, 32, 512];
+    const table = randn(V * C, 5);
+    const dyValues = randn(N * C, 6);
+    // few distinct ids, each repeated many times: the order of the additions shows in the bits
+    const ids = Array.from({ length: N }, (_, i) => [3, 17, 298, 0][(i * 7) % 4]! + (i % 5 === 0 ? 1 : 0));
+    const run = async () => {
+      const init = tf.tensor2d(table, [V, C]);
+      const t = tf.variable(init);
+      init.dispose();
+      const dy = tf.tensor2d(dyValues, [N, C]);
+      const { value, grads } = tf.variableGrads(() => {
+        const i = tf.tensor1d(ids, 'int32'); // made from CPU values, as a batch is
+        return tf.sum(tf.mul(embeddingLookup(t, i), dy)) as tf.Scalar;
+      }, [t]);
+      const g = await grads[t.name]!.data();
+      tf.dispose([t, dy, value, ...Object.values(grads)]);
+      return g;
+    };
+    const { cpu, other, kernels, leaked } = await onCpuAnd('webgpu', run);
+    expect(leaked).toBe(0);
+    expect(kernels).toContain(SCATTER_ADD_ROWS);
+    expect(Array.from(other)).toEqual(Array.from(cpu));
+    const again = await onCpuAnd('webgpu', run);
+    expect(Array.from(again.other)).toEqual(Array.from(other));
   });
 });

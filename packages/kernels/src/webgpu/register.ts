@@ -15,6 +15,7 @@ import { layerNormConfig, layerNormGradConfig } from './layerNorm.js';
 import { matMulConfig } from './matMul.js';
 import { normConfigs } from './norms.js';
 import { rotaryConfig } from './rotary.js';
+import { scatterAddRowsConfig } from './scatterAddRows.js';
 
 const KERNELS: KernelConfig[] = [
   l2NormGeluConfig,
@@ -23,6 +24,7 @@ const KERNELS: KernelConfig[] = [
   layerNormGradConfig,
   rotaryConfig,
   gatherRowsConfig,
+  scatterAddRowsConfig,
   crossEntropyConfig,
   crossEntropyGradConfig,
   causalAttentionConfig,
