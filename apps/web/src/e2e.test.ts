@@ -3,6 +3,7 @@
 // to the built page; greedy generation in the browser must give the ids Node's cpu backend gives,
 // on WebGPU (the test fails if the page is on any other backend), and on wasm when the user picks
 // it because WebGPU is missing. Screenshots go to .test-results/web/.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -123,7 +124,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web page in headless Chromium', () =
     }
   }, 180_000);
 
-  it('loads picked files (no URLs) and reports bad settings by name', async () => {
+  it('loads picked files (no URLs, or one checkpoint .zip) and reports bad settings by name', async () => {
     const { context, page } = await openPage(true, `?prompt=${encodeURIComponent(PROMPT)}&max_new_tokens=${NEW_TOKENS}&temperature=0`);
     try {
       await finished(page);
@@ -134,6 +135,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the web page in headless Chromium', () =
       await page.waitForFunction(() => document.getElementById('output')!.dataset.ids !== '[]' && document.getElementById('output')!.dataset.state === 'done', undefined, { timeout: 120_000 });
       const r = await finished(page);
       expect(r.ids).toEqual(expected);
+      // the same checkpoint as one .zip (what the training page downloads), zipped by Info-ZIP
+      execFileSync('zip', ['-qr', join(tmp, 'tiny.zip'), 'tiny'], { cwd: join(tmp, 'dist', 'models') });
+      await page.setInputFiles('#files', join(tmp, 'tiny.zip'));
+      await page.waitForFunction(() => (document.getElementById('status')!.textContent ?? '').startsWith('Loaded tiny.zip'), undefined, { timeout: 60_000 });
+      await page.click('#generate');
+      await page.waitForFunction(() => document.getElementById('output')!.dataset.state === 'done' && document.getElementById('output')!.dataset.ids !== '[]', undefined, { timeout: 120_000 });
+      expect((await finished(page)).ids).toEqual(expected);
       await page.goto(`${baseUrl}?model=models/tiny/&top_p=2`);
       const bad = await finished(page);
       expect(bad.state).toBe('error');

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint } from '@tokenformer/model/node';
 import { sotuTexts } from '@tokenformer/testing/text';
@@ -150,6 +151,41 @@ describe.skipIf(!existsSync(CHROMIUM))('the training page in headless Chromium',
       const zip = unzipCheckpoint(new Uint8Array(readFileSync(await download(page, 'resumed.zip'))));
       const reference = unzipCheckpoint(new Uint8Array(readFileSync(firstZip)));
       expect(Buffer.compare(Buffer.from(zip.get('model.safetensors')!), Buffer.from(reference.get('model.safetensors')!))).toBe(0);
+    } finally {
+      await context.close();
+    }
+  }, 300_000);
+
+  it('on wasm, with picked .jsonl.gz text, the Start button and IndexedDB storage; grows on request after the run; refuses bad settings by name', async () => {
+    const { context, page } = await open();
+    try {
+      await page.goto(`${baseUrl}?mode=train&preset=tiny&vocab=300&steps=8&batch=2&seq=16&add_ffn=16&backend=wasm&storage=indexeddb`);
+      await page.waitForSelector('#train[data-state="done"]', { state: 'attached' });
+      const jsonl = text.split('\n').filter((l) => l.trim()).slice(0, 200).map((l) => JSON.stringify({ text: l })).join('\n');
+      writeFileSync(join(tmp, 'picked.jsonl.gz'), gzipSync(jsonl));
+      await page.setInputFiles('#t-files', join(tmp, 'picked.jsonl.gz'));
+      await page.fill('#t-text', '');
+      await page.click('#t-start');
+      await page.waitForSelector('#train[data-state="done"][data-step="8"], #train[data-state="error"]', { timeout: 240_000 });
+      const r = await read(page);
+      expect(r.state, r.error).toBe('done');
+      expect(r.backend).toBe('wasm');
+      expect(r.losses).toHaveLength(8);
+      expect(await page.locator('#train').getAttribute('data-storage')).toBe('indexeddb');
+      await page.click('#t-grow');
+      await page.waitForFunction(() => document.getElementById('train')!.dataset.grow !== 'null', undefined, { timeout: 60_000 });
+      const g = (await read(page)).grow!;
+      expect(g.step).toBe(8);
+      expect(g.paramsAfter - g.paramsBefore).toBe(2 * 2 * 16 * 32); // 2 layers × (keys + values) × 16 tokens × 32
+      expect(g.maxLogitChange).toBeLessThanOrEqual(1e-5);
+      // the grown model was saved: a visit with resume=1 finds it
+      await page.waitForFunction(() => document.getElementById('train')!.dataset.checkpoint === '8');
+      await page.goto(`${baseUrl}?mode=train&backend=wasm&storage=indexeddb&resume=1`);
+      await page.waitForSelector('#train[data-resumed-from="8"][data-state="done"]', { timeout: 120_000 });
+      expect((await read(page)).grow).toEqual(g);
+      await page.goto(`${baseUrl}?mode=train&grow_at=5&run=1`);
+      await page.waitForSelector('#train[data-state="error"]', { state: 'attached' });
+      expect((await read(page)).error).toMatch(/grow_at=5 needs add_qkv, add_proj or add_ffn > 0/);
     } finally {
       await context.close();
     }

@@ -2,7 +2,8 @@
 // (worker.ts), and what it reports drawn live: loss and learning-rate curves, tokens/s, ETA, held-out
 // losses, growth. #train carries the state for scripts and tests (DESIGN.md's page contract):
 // data-state (loading | training | done | error), data-backend, data-step, data-losses, data-valid,
-// data-grow, data-error, and data-paused, data-storage, data-tokens-per-sec.
+// data-grow, data-error; and data-paused, data-storage, data-checkpoint (the last step saved),
+// data-resumed-from, data-tokens-per-sec (training tokens/s after the first two steps).
 import { PRESET_NAMES } from '@tokenformer/model';
 import { drawChart } from './chart.js';
 import type { TextFile } from './corpus.js';
@@ -26,6 +27,7 @@ let grows: GrowRecord[] = [];
 let steps = 0;
 let tokens = 0;
 let seconds = 0;
+let stepsSeen = 0;
 
 function set(attrs: Record<string, string>): void {
   for (const [k, v] of Object.entries(attrs)) train.dataset[k] = v;
@@ -99,8 +101,6 @@ async function start(s: TrainSettings): Promise<void> {
   lrs = [];
   valid = [];
   grows = [];
-  tokens = 0;
-  seconds = 0;
   steps = s.steps;
   set({ state: 'loading', step: '0', losses: '[]', valid: '[]', grow: 'null', error: '', paused: '0' });
   $('saved-run').hidden = true;
@@ -140,8 +140,9 @@ function onMessage(m: FromWorker): void {
       ({ losses, lrs, valid, grows } = m.state);
       settings = m.state.settings;
       steps = settings.steps;
-      seconds = m.state.seconds;
-      tokens = losses.length * settings.batch * settings.seq;
+      stepsSeen = 0;
+      tokens = 0;
+      seconds = 0;
       $('saved-run').hidden = true;
       showForm(settings);
       set({ step: String(m.state.step), losses: JSON.stringify(losses), valid: JSON.stringify(valid), ...(m.resumed ? { resumedFrom: String(m.state.step) } : {}) });
@@ -154,9 +155,12 @@ function onMessage(m: FromWorker): void {
     case 'step': {
       losses.push(m.loss);
       lrs.push(m.lr);
-      tokens += settings.batch * settings.seq;
-      seconds += settings.batch * settings.seq / m.tokensPerSec;
-      set({ step: String(m.step), losses: JSON.stringify(losses), tokensPerSec: (tokens / seconds).toFixed(1) });
+      if (++stepsSeen > 2) {
+        // the pace after the first two steps of this visit (those compile the shaders)
+        tokens += settings.batch * settings.seq;
+        seconds += (settings.batch * settings.seq) / m.tokensPerSec;
+      }
+      set({ step: String(m.step), losses: JSON.stringify(losses), ...(seconds > 0 ? { tokensPerSec: (tokens / seconds).toFixed(1) } : {}) });
       stats.textContent = `${train.dataset.backend} · step ${m.step} of ${m.steps} · loss ${m.loss.toFixed(4)}${m.skipped ? ' (skipped: not finite)' : ''} · lr ${m.lr.toExponential(2)} · ${m.tokensPerSec.toFixed(0)} tokens/s · ETA ${Math.ceil(m.eta)} s`;
       draw();
       return;
