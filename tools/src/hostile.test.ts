@@ -15,6 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cliCases, runCliCases } from './hostile/cliCases.js';
 import { dataFormats } from './hostile/dataFormats.js';
 import { modelFormats } from './hostile/modelFormats.js';
+import { zipFormat } from './hostile/zipFormat.js';
 import { outcomeTable, runFormat, type CaseResult } from './hostile/runner.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -25,7 +26,7 @@ describe('hostile files', () => {
   it('are refused with the file named, read unchanged, or read as a valid file where the format cannot tell; none hangs', async () => {
     await useBackend('cpu');
     const results: CaseResult[] = [];
-    for (const f of [...(await modelFormats(work)), ...dataFormats(work)]) results.push(...(await runFormat(f, work)));
+    for (const f of [...(await modelFormats(work)), await zipFormat(), ...dataFormats(work)]) results.push(...(await runFormat(f, work)));
     const table = outcomeTable(results);
     mkdirSync(join(ROOT, '.test-results'), { recursive: true });
     writeFileSync(join(ROOT, '.test-results', 'hostile.md'), `${table}\n\n${results.map((r) => `- ${r.format} / ${r.mutant}: ${r.outcome} ${r.detail}`).join('\n')}\n`);
@@ -33,7 +34,7 @@ describe('hostile files', () => {
     expect(results.length).toBeGreaterThanOrEqual(300);
     expect(results.filter((r) => r.outcome === 'unhelpful' || r.outcome === 'hang').map((r) => `${r.format} / ${r.mutant}: ${r.outcome}: ${r.detail}`)).toEqual([]);
     // formats that can tell: a compressed corpus with checksums, config and state files, NaN weights
-    const mustTell = ['.jsonl.zst', 'config.json', 'trainer_state.json', '.jsonl']; // (an empty solution string in a task row is valid, as in the harness)
+    const mustTell = ['.jsonl.zst', 'config.json', 'trainer_state.json', '.jsonl', 'checkpoint .zip']; // (an empty solution string in a task row is valid, as in the harness)
     expect(results.filter((r) => mustTell.includes(r.format) && r.outcome === 'accepted').map((r) => `${r.format} / ${r.mutant}`)).toEqual([]);
     expect(results.filter((r) => r.format === 'model.safetensors' && /set to/.test(r.mutant) && r.outcome !== 'refused')).toEqual([]);
   }, 300_000);
@@ -51,6 +52,7 @@ describe('wrong CLI invocations', () => {
     const dir = join(work, 'cli');
     mkdirSync(dir);
     writeFileSync(join(dir, 't.txt'), 'some held-out text');
+    writeFileSync(join(dir, 'bad.zip'), 'PK\x03\x04 a zip header and nothing more');
     mkdirSync(join(dir, 'empty-folder'));
     writeFileSync(join(dir, 'piqa.jsonl'), '{"goal": "g", "sol1": "a", "sol2": "b", "label": 0}\n');
     const cases = cliCases(ckpt, dir);

@@ -132,11 +132,8 @@ describe('tokenformer generate', () => {
     expect(r.stdout.startsWith('the quick')).toBe(true);
     const again = run(['generate', '--checkpoint', ckpt, '--prompt', 'the quick', '--max-new-tokens', '8', '--temperature', '0', '--backend', 'cpu']);
     expect(again.stdout).toBe(r.stdout); // greedy: the same text on every backend
-    // the same checkpoint zipped (the web page's download format) gives the same text
-    execFileSync('zip', ['-qr', 'ckpt.zip', 'ckpt'], { cwd: dir });
-    const zipped = run(['generate', '--checkpoint', join(dir, 'ckpt.zip'), '--prompt', 'the quick', '--max-new-tokens', '8', '--temperature', '0', '--backend', 'cpu']);
-    expect(zipped.status, zipped.stderr).toBe(0);
-    expect(zipped.stdout).toBe(r.stdout);
+    execFileSync('zip', ['-qr', 'ckpt.zip', 'ckpt'], { cwd: dir }); // zipped (the web page's download format): the same text
+    expect(run(['generate', '--checkpoint', join(dir, 'ckpt.zip'), '--prompt', 'the quick', '--max-new-tokens', '8', '--temperature', '0', '--backend', 'cpu']).stdout).toBe(r.stdout);
   });
 
   it('refuses a tokenizer bigger than the model and an unavailable backend, saying why', async () => {

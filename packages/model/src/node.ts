@@ -37,6 +37,7 @@ async function writeFileSynced(path: string, data: string | Uint8Array): Promise
  */
 export async function loadCheckpoint(dir: string): Promise<TokenFormer> {
   if (isZipFile(dir)) return loadCheckpointFromZip(await readFile(dir), dir);
+  if ((await stat(dir).catch(() => null))?.isFile()) throw new CheckpointError(`${dir} is a file but not a zip archive: give a checkpoint directory or a zipped one (.zip)`);
   // regular files only: a FIFO or a device named model.safetensors would block the read forever
   for (const file of [CONFIG_FILE, WEIGHTS_FILE]) {
     const path = join(dir, file);

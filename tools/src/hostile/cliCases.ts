@@ -90,6 +90,10 @@ export function cliCases(ckpt: string, dir: string): CliCase[] {
     e(['perplexity', '--checkpoint', ckpt, '--dataset', join(dir, 'none')], 1, /none/),
     e(['perplexity', '--checkpoint', ckpt, '--text', join(dir, 'empty-folder')], 1, /empty-folder: no text to score/),
     e(['perplexity', '--checkpoint', ckpt, '--text', join(dir, 't.txt'), '--output', join(ckpt, 'model.safetensors')], 2, /inside the input --checkpoint/),
+    // a checkpoint .zip that is not one, and a file that is not a zip
+    t(['generate', '--checkpoint', join(dir, 'bad.zip'), '--backend', 'cpu'], 1, /bad\.zip: no end-of-central-directory record/),
+    e(['perplexity', '--checkpoint', join(dir, 'bad.zip'), '--text', join(dir, 't.txt'), '--backend', 'cpu'], 1, /bad\.zip: no end-of-central-directory record/),
+    t(['generate', '--checkpoint', join(dir, 't.txt'), '--backend', 'cpu'], 1, /t\.txt is neither a checkpoint directory/),
   );
   for (const [opt, v] of [['--limit', '0'], ['--limit', ''], ['--limit', 'x'], ['--batch-size', '0'], ['--batch-size', '-2'], ['--max-length', '0'], ['--bootstrap-iters', 'x'], ['--backend', 'nope']] as const) {
     cases.push(e(['--checkpoint', ckpt, '--tasks', 'piqa', '--data-dir', dir, opt, v], 2, new RegExp(`${opt}|backend`)));
