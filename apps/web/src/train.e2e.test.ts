@@ -113,6 +113,10 @@ describe.skipIf(!existsSync(CHROMIUM))('the training page in headless Chromium',
       expect(g.paramsAfter).toBeGreaterThan(g.paramsBefore);
       expect(g.maxLogitChange).toBeLessThanOrEqual(1e-5);
       expect(Math.abs(g.lossAfter - g.lossBefore)).toBeLessThanOrEqual(1e-5);
+      // no tensor leaks: the count is flat before the growth and flat after it
+      const tensors = new Map(JSON.parse((await page.locator('#train').getAttribute('data-tensors'))!) as [number, number][]);
+      expect(tensors.get(19)).toBe(tensors.get(5));
+      expect(tensors.get(40)).toBe(tensors.get(25));
       expect(await page.locator('#t-stats').textContent()).toMatch(/webgpu · step 40 of 40 · loss [\d.]+ · lr [\d.e+-]+ · \d+ tokens\/s/);
       firstZip = await download(page, 'first.zip');
     } finally {
@@ -156,7 +160,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the training page in headless Chromium',
     }
   }, 300_000);
 
-  it('on wasm, with picked .jsonl.gz text, the Start button and IndexedDB storage; grows on request after the run; refuses bad settings by name', async () => {
+  it('on wasm, with picked .jsonl.gz text, the Start button and IndexedDB storage; grows on request after a run and during one; pauses and resumes; refuses bad settings by name', async () => {
     const { context, page } = await open();
     try {
       await page.goto(`${baseUrl}?mode=train&preset=tiny&vocab=300&steps=8&batch=2&seq=16&add_ffn=16&backend=wasm&storage=indexeddb`);
@@ -183,6 +187,24 @@ describe.skipIf(!existsSync(CHROMIUM))('the training page in headless Chromium',
       await page.goto(`${baseUrl}?mode=train&backend=wasm&storage=indexeddb&resume=1`);
       await page.waitForSelector('#train[data-resumed-from="8"][data-state="done"]', { timeout: 120_000 });
       expect((await read(page)).grow).toEqual(g);
+      // pause saves and holds the step; resume goes on; "Grow now" while training grows between two steps
+      await page.goto(`${baseUrl}?mode=train&preset=tiny&vocab=300&steps=150&batch=2&seq=16&add_qkv=4&backend=wasm&storage=indexeddb&text=texts/sotu.txt&run=1`);
+      await page.waitForFunction(() => Number(document.getElementById('train')!.dataset.step) >= 3, undefined, { timeout: 120_000, polling: 20 });
+      await page.click('#t-pause');
+      await page.waitForSelector('#train[data-paused="1"]', { state: 'attached' });
+      const paused = await read(page);
+      expect(paused.checkpoint).toBe(paused.step);
+      await page.waitForTimeout(300);
+      expect((await read(page)).step).toBe(paused.step);
+      await page.click('#t-continue');
+      await page.waitForFunction((s) => Number(document.getElementById('train')!.dataset.step) > s, paused.step, { timeout: 60_000, polling: 20 });
+      await page.click('#t-grow');
+      await page.waitForSelector('#train[data-state="done"][data-step="150"], #train[data-state="error"]', { state: 'attached', timeout: 120_000 });
+      const grown = await read(page);
+      expect(grown.state, grown.error).toBe('done');
+      expect(grown.grow!.step).toBeGreaterThan(paused.step);
+      expect(grown.grow!.step).toBeLessThan(150);
+      expect(grown.grow!.maxLogitChange).toBeLessThanOrEqual(1e-5);
       await page.goto(`${baseUrl}?mode=train&grow_at=5&run=1`);
       await page.waitForSelector('#train[data-state="error"]', { state: 'attached' });
       expect((await read(page)).error).toMatch(/grow_at=5 needs add_qkv, add_proj or add_ffn > 0/);

@@ -3,7 +3,8 @@
 // losses, growth. #train carries the state for scripts and tests (DESIGN.md's page contract):
 // data-state (loading | training | done | error), data-backend, data-step, data-losses, data-valid,
 // data-grow, data-error; and data-paused, data-storage, data-checkpoint (the last step saved),
-// data-resumed-from, data-tokens-per-sec (training tokens/s after the first two steps).
+// data-resumed-from, data-tokens-per-sec (training tokens/s after the first two steps), data-tensors
+// ([step, live tensors] of this visit: flat in a healthy run).
 import { PRESET_NAMES } from '@tokenformer/model';
 import { drawChart } from './chart.js';
 import type { TextFile } from './corpus.js';
@@ -28,6 +29,8 @@ let steps = 0;
 let tokens = 0;
 let seconds = 0;
 let stepsSeen = 0;
+/** [step, live tensors after it] of this visit. */
+let tensors: [number, number][] = [];
 
 function set(attrs: Record<string, string>): void {
   for (const [k, v] of Object.entries(attrs)) train.dataset[k] = v;
@@ -141,6 +144,7 @@ function onMessage(m: FromWorker): void {
       settings = m.state.settings;
       steps = settings.steps;
       stepsSeen = 0;
+      tensors = [];
       tokens = 0;
       seconds = 0;
       $('saved-run').hidden = true;
@@ -160,7 +164,8 @@ function onMessage(m: FromWorker): void {
         tokens += settings.batch * settings.seq;
         seconds += (settings.batch * settings.seq) / m.tokensPerSec;
       }
-      set({ step: String(m.step), losses: JSON.stringify(losses), ...(seconds > 0 ? { tokensPerSec: (tokens / seconds).toFixed(1) } : {}) });
+      tensors.push([m.step, m.numTensors]);
+      set({ step: String(m.step), losses: JSON.stringify(losses), tensors: JSON.stringify(tensors), ...(seconds > 0 ? { tokensPerSec: (tokens / seconds).toFixed(1) } : {}) });
       stats.textContent = `${train.dataset.backend} · step ${m.step} of ${m.steps} · loss ${m.loss.toFixed(4)}${m.skipped ? ' (skipped: not finite)' : ''} · lr ${m.lr.toExponential(2)} · ${m.tokensPerSec.toFixed(0)} tokens/s · ETA ${Math.ceil(m.eta)} s`;
       draw();
       return;

@@ -29,6 +29,8 @@ export interface StepMessage {
   tokensPerSec: number;
   /** Seconds left at the recent pace. */
   eta: number;
+  /** Live tensors after the step (flat in a healthy run). */
+  numTensors: number;
 }
 
 export type FromWorker =

@@ -2,6 +2,7 @@
 // and runs steps one at a time, so pause, stop, grow, sample and download are taken between two
 // steps. Checkpoints go to the browser's storage; the page only draws.
 import '@tensorflow/tfjs-core/dist/register_all_gradients'; // training needs tfjs's gradients
+import * as tf from '@tensorflow/tfjs-core';
 import { unzipCheckpoint, zipCheckpoint } from '@tokenformer/model';
 import { activeKernels, startBackend } from '../backend.js';
 import { documentsOf } from './corpus.js';
@@ -70,7 +71,7 @@ async function loop(): Promise<void> {
       recent.push(r.seconds);
       if (recent.length > 10) recent.shift();
       const pace = recent.reduce((a, b) => a + b, 0) / recent.length;
-      post({ type: 'step', step: r.step, steps: settings.steps, loss: r.loss, lr: r.lr, gradNorm: r.gradNorm, skipped: r.skipped, tokensPerSec: r.tokens / r.seconds, eta: pace * (settings.steps - r.step) });
+      post({ type: 'step', step: r.step, steps: settings.steps, loss: r.loss, lr: r.lr, gradNorm: r.gradNorm, skipped: r.skipped, tokensPerSec: r.tokens / r.seconds, eta: pace * (settings.steps - r.step), numTensors: tf.memory().numTensors });
       if (r.step % settings.validEvery === 0 || s.done) post({ type: 'valid', step: r.step, loss: await s.validate() });
       let savedNow = false;
       if (settings.growAt > 0 && r.step === settings.growAt && !s.state.grows.some((g) => g.step === settings.growAt)) {
