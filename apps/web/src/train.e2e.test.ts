@@ -212,4 +212,23 @@ describe.skipIf(!existsSync(CHROMIUM))('the training page in headless Chromium',
       await context.close();
     }
   }, 300_000);
+
+  it('trains on from the downloaded zip, picked, on wasm: its held-out loss at step 0 is the WebGPU run\'s last', async () => {
+    const { context, page } = await open();
+    try {
+      await page.goto(`${baseUrl}?mode=train&text=texts/sotu.txt&steps=2&batch=4&seq=32&lr=0.005&seed=7&backend=wasm`);
+      await page.waitForSelector('#train[data-state="done"]', { state: 'attached' });
+      await page.setInputFiles('#t-checkpoint', firstZip);
+      await page.click('#t-start');
+      await page.waitForSelector('#train[data-state="done"][data-step="2"], #train[data-state="error"]', { state: 'attached', timeout: 120_000 });
+      const r = await read(page);
+      expect(r.state, r.error).toBe('done');
+      expect(r.backend).toBe('wasm');
+      expect(r.valid[0]![0]).toBe(0);
+      expect(Math.abs(r.valid[0]![1] - first.valid[4]![1])).toBeLessThanOrEqual(1e-4);
+      expect(await page.locator('#train').textContent()).toMatch(/57,408 parameters/);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 });

@@ -41,10 +41,12 @@ export function newSession(input: StartInput, onPhase: (what: string) => void): 
   let tokenizerJson: string;
   let config: TokenFormerConfig;
   let weights: Uint8Array | undefined;
+  let configJson = '';
   if (input.checkpoint) {
     tokenizerJson = text(need(input.checkpoint, 'tokenizer.json', 'the checkpoint'));
     tokenizer = Tokenizer.fromJSON(tokenizerJson);
-    config = configFromJson(text(need(input.checkpoint, 'config.json', 'the checkpoint')));
+    configJson = text(need(input.checkpoint, 'config.json', 'the checkpoint'));
+    config = configFromJson(configJson);
     weights = need(input.checkpoint, 'model.safetensors', 'the checkpoint');
     checkTokenizerFits(tokenizer.vocabSize(), config.vocabSize);
   } else {
@@ -62,7 +64,7 @@ export function newSession(input: StartInput, onPhase: (what: string) => void): 
   onPhase(`encoding ${input.documents.length} document(s)`);
   const { train, valid } = splitTokens(input.documents.map((d) => tokenizer.encodeIds(d)), eod, s.batch, s.seq);
   onPhase(`building the model (${train.length} training tokens, ${valid.length} held out)`);
-  const model: TokenFormer = weights ? deserializeCheckpoint(config, weights) : new TokenFormer(config, { seed: s.seed });
+  const model: TokenFormer = weights ? deserializeCheckpoint(configJson, weights) : new TokenFormer(config, { seed: s.seed });
   const sampler = Session.sampler(train, s);
   const state: RunState = { format: 'tokenformer-web-train/1', step: 0, settings: s, samplerCursor: sampler.cursor(), losses: [], lrs: [], valid: [], grows: [], nonFiniteTotal: 0, seconds: 0 };
   return { session: new Session(model, tokenizer, tokenizerJson, sampler, valid, state), data: dataFiles(train, valid) };
