@@ -4,10 +4,8 @@
 // on WebGPU (the test fails if the page is on any other backend), and on wasm when the user picks
 // it because WebGPU is missing. Screenshots go to .test-results/web/.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { TokenFormerLM } from '@tokenformer/evaluator/node';
 import { CAUSAL_ATTENTION, GATHER_ROWS, L2_NORM_GELU, LAYER_NORM, MATMUL, ROTARY } from '@tokenformer/kernels';
@@ -15,32 +13,23 @@ import { createConfig, TokenFormer } from '@tokenformer/model';
 import { exportOfficialToFile, importOfficialToDir, loadCheckpoint, saveCheckpoint } from '@tokenformer/model/node';
 import { NEOX_20B_TOKENIZER, npmAsset } from '@tokenformer/testing/text';
 import { BpeTrainer, Tokenizer } from '@tokenformer/tokenizer';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, openBrowser, servePage, shots, type ServedPage } from './browser.test-helper.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const webDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const shots = join(webDir, '..', '..', '.test-results', 'web');
-const FLAGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PROMPT = 'the quick brown';
 const NEW_TOKENS = 12;
 
+let served: ServedPage;
 let tmp: string;
-let server: PreviewServer;
 let baseUrl: string;
 let expected: number[];
 let expectedText: string;
 
 async function openPage(webgpu: boolean, query: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmp, 'profile-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: webgpu ? [...FLAGS, '--enable-unsafe-webgpu'] : FLAGS,
-  });
-  const page = await context.newPage();
-  await page.goto(`${baseUrl}${query}`);
-  return { context, page };
+  const opened = await openBrowser(tmp, webgpu);
+  await opened.page.goto(`${baseUrl}${query}`);
+  return opened;
 }
 
 async function finished(page: Page): Promise<{ state: string; backend: string; ids: number[]; text: string }> {
@@ -51,34 +40,28 @@ async function finished(page: Page): Promise<{ state: string; backend: string; i
   });
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('the web page in headless Chromium', () => {
+describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
   beforeAll(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'tokenformer-web-'));
-    const outDir = join(tmp, 'dist');
-    await build({ root: webDir, logLevel: 'error', build: { outDir, emptyOutDir: true } });
-    // A tiny checkpoint with its own tokenizer, served beside the page.
-    await tf.setBackend('cpu');
-    const trainer = new BpeTrainer({ vocabSize: 300, specialTokens: ['<|endoftext|>'] });
-    trainer.feed('the quick brown fox jumps over the lazy dog, and the dog sleeps in the sun. '.repeat(30));
-    const tokenizer = trainer.train();
-    const model = new TokenFormer(createConfig({ vocabSize: 300, hiddenSize: 32, numLayers: 2, numAttentionHeads: 4, qkvSlotNum: 16, projSlotNum: 16, ffnSlotNum: 64, maxSeqLen: 64 }), { seed: 3 });
-    await saveCheckpoint(model, join(outDir, 'models', 'tiny'), { extraFiles: { 'tokenizer.json': tokenizer.toString() } });
-    model.dispose();
-    // what the API gives in Node for the page's options: the page must show the same ids
-    const lm = await TokenFormerLM.load(join(outDir, 'models', 'tiny'));
-    const g = await lm.generate(PROMPT, { maxNewTokens: NEW_TOKENS, temperature: 0 });
-    lm.dispose();
-    expected = g.ids;
-    expectedText = PROMPT + g.text;
-    server = await preview({ root: webDir, logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port: 0 } });
-    baseUrl = server.resolvedUrls!.local[0]!;
-    mkdirSync(shots, { recursive: true });
+    served = await servePage('tokenformer-web-', async (outDir) => {
+      // A tiny checkpoint with its own tokenizer, served beside the page.
+      await tf.setBackend('cpu');
+      const trainer = new BpeTrainer({ vocabSize: 300, specialTokens: ['<|endoftext|>'] });
+      trainer.feed('the quick brown fox jumps over the lazy dog, and the dog sleeps in the sun. '.repeat(30));
+      const tokenizer = trainer.train();
+      const model = new TokenFormer(createConfig({ vocabSize: 300, hiddenSize: 32, numLayers: 2, numAttentionHeads: 4, qkvSlotNum: 16, projSlotNum: 16, ffnSlotNum: 64, maxSeqLen: 64 }), { seed: 3 });
+      await saveCheckpoint(model, join(outDir, 'models', 'tiny'), { extraFiles: { 'tokenizer.json': tokenizer.toString() } });
+      model.dispose();
+      // what the API gives in Node for the page's options: the page must show the same ids
+      const lm = await TokenFormerLM.load(join(outDir, 'models', 'tiny'));
+      const g = await lm.generate(PROMPT, { maxNewTokens: NEW_TOKENS, temperature: 0 });
+      lm.dispose();
+      expected = g.ids;
+      expectedText = PROMPT + g.text;
+    });
+    ({ tmp, baseUrl } = served);
   }, 120_000);
 
-  afterAll(async () => {
-    await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => served?.close());
 
   const query = `?model=models/tiny/&prompt=${encodeURIComponent(PROMPT)}&max_new_tokens=${NEW_TOKENS}&temperature=0&run=1`;
 

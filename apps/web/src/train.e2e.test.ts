@@ -3,10 +3,8 @@
 // the growth changes no logit; the downloaded .zip loads in Node and gives the page's last held-out
 // loss on the cpu backend; a reload mid-run resumes from the browser's storage to the same final
 // weights as the run that was not interrupted. Screenshots go to .test-results/web/.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint } from '@tokenformer/model/node';
@@ -14,21 +12,17 @@ import { sotuTexts } from '@tokenformer/testing/text';
 import { Tokenizer } from '@tokenformer/tokenizer';
 import { validationLoss } from '@tokenformer/trainer';
 import { unzipCheckpoint } from '@tokenformer/model';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, openBrowser, servePage, shots, type ServedPage } from './browser.test-helper.js';
 import { splitTokens } from './train/corpus.js';
 import { Session } from './train/session.js';
 import { readTrainSettings } from './train/settings.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const webDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const shots = join(webDir, '..', '..', '.test-results', 'web');
-const FLAGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu'];
 const RUN = '?mode=train&preset=tiny&text=texts/sotu.txt&vocab=512&steps=40&batch=4&seq=32&lr=0.005&seed=7&grow_at=20&add_qkv=8&add_proj=8&add_ffn=32&valid_every=10&checkpoint_every=10';
 
+let served: ServedPage;
 let tmp: string;
-let server: PreviewServer;
 let baseUrl: string;
 let text: string;
 
@@ -44,10 +38,7 @@ interface TrainState {
   checkpoint: number;
 }
 
-async function open(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmp, 'profile-')), { executablePath: CHROMIUM, headless: true, args: FLAGS, acceptDownloads: true });
-  return { context, page: await context.newPage() };
-}
+const open = () => openBrowser(tmp);
 
 function read(page: Page): Promise<TrainState> {
   return page.evaluate(() => {
@@ -71,26 +62,20 @@ async function download(page: Page, name: string): Promise<string> {
   return path;
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('the training page in headless Chromium', () => {
+describe.skipIf(!hasChromium)('the training page in headless Chromium', () => {
   let first: TrainState;
   let firstZip: string;
 
   beforeAll(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'tokenformer-train-page-'));
-    const outDir = join(tmp, 'dist');
-    await build({ root: webDir, logLevel: 'error', build: { outDir, emptyOutDir: true } });
     text = sotuTexts().slice(-3).join('\n'); // three addresses, ~100 KB of English
-    mkdirSync(join(outDir, 'texts'), { recursive: true });
-    writeFileSync(join(outDir, 'texts', 'sotu.txt'), text);
-    server = await preview({ root: webDir, logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port: 0 } });
-    baseUrl = server.resolvedUrls!.local[0]!;
-    mkdirSync(shots, { recursive: true });
+    served = await servePage('tokenformer-train-page-', async (outDir) => {
+      mkdirSync(join(outDir, 'texts'), { recursive: true });
+      writeFileSync(join(outDir, 'texts', 'sotu.txt'), text);
+    });
+    ({ tmp, baseUrl } = served);
   }, 120_000);
 
-  afterAll(async () => {
-    await new Promise<void>((resolve) => server?.httpServer.close(() => resolve()));
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => served?.close());
 
   it('trains 40 steps on WebGPU with a growth at step 20: the loss falls, the growth is exact, and the zip gives the page\'s held-out loss in Node', async () => {
     const { context, page } = await open();
