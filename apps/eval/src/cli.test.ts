@@ -45,7 +45,42 @@ beforeAll(async () => {
   for (const [task, rows] of Object.entries(ROWS)) writeFileSync(join(dataDir, `${task}.jsonl`), rows.map((r) => JSON.stringify(r)).join('\n'));
 });
 
+/** Two short rows of every GLUE and SuperGLUE task, in the Hugging Face datasets' fields. */
+const GLUE_ROWS: Record<string, unknown[]> = {
+  cola: [{ sentence: 'The boy ran.', label: 1 }, { sentence: 'Ran boy the.', label: 0 }],
+  mnli: [{ premise: 'A man eats.', hypothesis: 'Someone eats', label: 0 }, { premise: 'It rains.', hypothesis: 'It is dry.', label: 2 }],
+  mnli_mismatch: [{ premise: 'A dog barks.', hypothesis: 'An animal makes noise', label: 0 }, { premise: 'Snow.', hypothesis: 'Heat.', label: 2 }],
+  mrpc: [{ sentence1: 'He left.', sentence2: 'He went away.', label: 1 }, { sentence1: 'He left.', sentence2: 'She sang.', label: 0 }],
+  qnli: [{ question: 'Who wrote it?', sentence: 'Tolstoy wrote it.', label: 0 }, { question: 'When?', sentence: 'Blue.', label: 1 }],
+  qqp: [{ question1: 'How to cook?', question2: 'How do I cook?', label: 1 }, { question1: 'Why?', question2: 'Where?', label: 0 }],
+  rte: [{ sentence1: 'Paris is in France.', sentence2: 'Paris is French.', label: 0 }, { sentence1: 'A.', sentence2: 'B.', label: 1 }],
+  sst2: [{ sentence: 'a joy ', label: 1 }, { sentence: 'a bore ', label: 0 }],
+  wnli: [{ sentence1: 'The cup fell because it slipped.', sentence2: 'The cup slipped.', label: 1 }, { sentence1: 'X.', sentence2: 'Y.', label: 0 }],
+  boolq: [{ passage: 'Water is wet.', question: 'is water wet', label: 1 }, { passage: 'Fire is hot.', question: 'is fire cold', label: 0 }],
+  cb: [{ premise: 'It is late.', hypothesis: 'it is late', label: 0 }, { premise: 'Maybe.', hypothesis: 'yes', label: 2 }],
+  copa: [{ premise: 'The man fell.', choice1: 'He slipped.', choice2: 'He sang.', question: 'cause', label: 0 }, { premise: 'It rained.', choice1: 'The ground got wet.', choice2: 'The sun rose.', question: 'effect', label: 0 }],
+  multirc: [{ paragraph: 'Ann has a cat.', question: 'What does Ann have?', answer: 'A cat', label: 1 }, { paragraph: 'Ann has a cat.', question: 'What does Ann have?', answer: 'A car', label: 0 }],
+  record: [{ passage: 'Tokyo won.\n@highlight\nGames', query: '@placeholder hosted', entities: ['Tokyo', 'Paris'], answers: ['Tokyo'] }],
+  sglue_rte: [{ premise: 'Paris is in France.', hypothesis: 'Paris is French.', label: 0 }, { premise: 'A.', hypothesis: 'B.', label: 1 }],
+  wic: [{ sentence1: 'The bank of the river.', sentence2: 'The bank lent money.', start1: 4, end1: 8, label: 0 }, { sentence1: 'Run fast.', sentence2: 'Run away.', start1: 0, end1: 3, label: 1 }],
+  wsc: [{ text: 'Mark told Pete a lie . He lied .', span1_index: 0, span1_text: 'Mark', span2_index: 6, span2_text: 'He', label: 1 }, { text: 'Ann saw Sue . She waved .', span1_index: 2, span1_text: 'Sue', span2_index: 4, span2_text: 'She', label: 0 }],
+};
+
 describe('tokenformer-eval', () => {
+  it('runs the groups glue and super-glue-lm-eval-v1: every member, and a row for each group', () => {
+    for (const [task, rows] of Object.entries(GLUE_ROWS)) writeFileSync(join(dataDir, `${task}.jsonl`), rows.map((r) => JSON.stringify(r)).join('\n'));
+    const output = join(dir, 'glue', 'results.json');
+    const r = run(['--checkpoint', checkpoint, '--tasks', 'glue,super-glue-lm-eval-v1', '--data-dir', dataDir, '--backend', 'cpu', '--bootstrap-iters', '100', '--output', output]);
+    expect(r.status, r.stderr).toBe(0);
+    const results = JSON.parse(readFileSync(output, 'utf8'));
+    expect(Object.keys(results.results).sort()).toEqual([...Object.keys(GLUE_ROWS), 'glue', 'super-glue-lm-eval-v1'].sort());
+    expect(typeof results.results.cola['mcc,none']).toBe('number');
+    expect(typeof results.results.qqp['f1_stderr,none']).toBe('number');
+    expect(results.results.cb['f1_stderr,none']).toBe('N/A');
+    expect(Object.keys(results.results.record)).toEqual(['alias', 'f1,none', 'f1_stderr,none', 'em,none', 'em_stderr,none']);
+    expect(r.stdout).toMatch(/\| super-glue-lm-eval-v1 \| N\/A \| acc \| [\d.]+ \|/);
+  });
+
   it('runs every task on an imported official checkpoint; the results equal the evaluator called directly', async () => {
     const output = join(dir, 'out', 'results.json');
     const r = run(['--checkpoint', checkpoint, '--tasks', Object.keys(ROWS).join(','), '--data-dir', dataDir, '--backend', 'cpu', '--batch-size', '3', '--bootstrap-iters', '1000', '--output', output]);

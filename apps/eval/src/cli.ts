@@ -12,15 +12,17 @@ const TASK_LIST = [...TASKS.values()].map((t) => `  ${t.name.padEnd(15)} ${t.fil
 const HELP = `tokenformer-eval --checkpoint DIR --tasks T1,T2 --data-dir DIR [options]
 tokenformer-eval perplexity --checkpoint DIR (--text FILE ... | --dataset PREFIX) [options]
 
-Zero-shot tasks, scored as EleutherAI's lm-evaluation-harness 0.4.9 scores them:
+Zero-shot tasks, scored as EleutherAI's lm-evaluation-harness 0.4.9.1 scores them:
   --checkpoint DIR   a checkpoint directory, or a run directory (its latest; --best for its best)
-  --tasks LIST       comma-separated, from the list below
+  --tasks LIST       comma-separated, from the list below, or the groups glue and
+                     super-glue-lm-eval-v1 (their members, and a row for the group)
   --data-dir DIR     the tasks' JSONL files (Hugging Face dataset rows, one per line)
   --tokenizer FILE   default: the checkpoint's tokenizer.json
   --max-length N     longest input (default: the model's maxSeqLen); longer ones lose tokens on the left
   --limit N          the first N documents of each task
   --batch-size N     requests per forward pass (default 8)
-  --bootstrap-iters N  resamples for perplexity standard errors (default 100000, the harness's)
+  --bootstrap-iters N  resamples for the standard errors of perplexity, mcc and f1 (default 100000,
+                     the harness's)
   --backend B        ${BACKENDS.join(' | ')} (default auto)
   --output FILE      results JSON (the harness's shape) and FILE without .json + .md (a table); never
                      one of the inputs, and an existing one only with --overwrite

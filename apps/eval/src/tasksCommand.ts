@@ -2,7 +2,7 @@
 // directory, results in the harness's JSON shape and as a markdown table.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { TASKS, evaluate, paperTable, parseJsonl, resultsTable, type EvaluationResults, type TaskData } from '@tokenformer/evaluator';
+import { TASKS, addGroupRows, evaluate, expandTaskNames, paperTable, parseJsonl, resultsTable, type EvaluationResults, type TaskData } from '@tokenformer/evaluator';
 import { writeFileAtomically } from '@tokenformer/node-runtime';
 import { loadModel, type ModelOptions } from './load.js';
 import { progressBar, type Progress } from './progress.js';
@@ -16,11 +16,11 @@ export interface TasksCommandOptions extends ModelOptions {
   backend: string;
 }
 
-/** Reads each task's JSONL file; a missing one names the file and where the data comes from. */
+/** Reads each task's JSONL file (a group's: each member's); a missing one names the file and where the data comes from. */
 export function readTaskData(names: string[], dataDir: string): TaskData[] {
-  return names.map((name) => {
+  return expandTaskNames(names).tasks.map((name) => {
     const task = TASKS.get(name);
-    if (!task) throw new Error(`unknown task ${JSON.stringify(name)}; known: ${[...TASKS.keys()].join(', ')}`);
+    if (!task) throw new Error(`unknown task ${JSON.stringify(name)}; known: ${[...TASKS.keys()].join(', ')}, and the groups glue, super-glue-lm-eval-v1`);
     const file = join(dataDir, task.file);
     if (!existsSync(file)) throw new Error(`${file} is missing: task ${name} reads ${task.file} (rows with ${task.fields.join(', ')}; from ${task.source})`);
     return { task, rows: parseJsonl(readFileSync(file, 'utf8'), file) };
@@ -46,6 +46,7 @@ export async function tasksCommand(o: TasksCommandOptions): Promise<{ results: E
       },
     });
     bar?.stop();
+    addGroupRows(results, expandTaskNames(o.tasks).groups);
     results.config = { ...results.config, model: 'tokenformer', checkpoint, tokenizer, backend: o.backend, max_length: lm.maxLength, batch_size: lm.batchSize, params: model.countParams() };
     const row = paperTable(results, basename(checkpoint));
     const table = row ? `${resultsTable(results)}\nIn the layout of the paper's Table 1 (accuracies in %, HellaSwag and ARC-C by acc_norm):\n\n${row}` : resultsTable(results);

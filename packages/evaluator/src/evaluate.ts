@@ -4,6 +4,7 @@ import { argmax } from '@tokenformer/model';
 import { EvaluatorError } from './errors.js';
 import type { Row } from './jsonl.js';
 import type { LanguageModel, LoglikelihoodRequest } from './lm.js';
+import { binaryF1, cbMultiF1, matthewsCorrcoef, type Pair } from './classification.js';
 import { bitsPerByte, bootstrapStderr, mean, meanStderr, perplexity, weightedPerplexity, type Weighted } from './metrics.js';
 import { codePointLength } from './pyText.js';
 import type { Aggregation, MetricSpec, Task, TaskDoc } from './tasks/task.js';
@@ -27,9 +28,9 @@ export interface EvaluationResults {
   config: Record<string, unknown>;
 }
 
-type Items = { metric: MetricSpec; values: (number | Weighted)[] };
+type Items = { metric: MetricSpec; values: (number | Weighted | Pair)[] };
 
-function aggregate(aggregation: Aggregation, values: (number | Weighted)[]): number {
+function aggregate(aggregation: Aggregation, values: (number | Weighted | Pair)[]): number {
   switch (aggregation) {
     case 'mean':
       return mean(values as number[]);
@@ -39,21 +40,33 @@ function aggregate(aggregation: Aggregation, values: (number | Weighted)[]): num
       return weightedPerplexity(values as Weighted[]);
     case 'bits_per_byte':
       return bitsPerByte(values as Weighted[]);
+    case 'matthews_corrcoef':
+      return matthewsCorrcoef(values as Pair[]);
+    case 'f1':
+      return binaryF1(values as Pair[]);
+    case 'cb_multi_f1':
+      return cbMultiF1(values as Pair[]);
   }
 }
 
-/** The harness's stderr_for_metric: closed form for means, bootstrap for perplexity, none for the weighted ones. */
-function stderr(aggregation: Aggregation, values: (number | Weighted)[], bootstrapIters: number): number | 'N/A' {
+/**
+ * The harness's stderr_for_metric: closed form for means; the bootstrap for perplexity, mcc and
+ * binary F1 (its "bootstrappable" aggregations); none for the weighted ones and CB's own F1.
+ */
+function stderr(aggregation: Aggregation, values: (number | Weighted | Pair)[], bootstrapIters: number): number | 'N/A' {
   if (values.length < 2) return 'N/A';
   if (aggregation === 'mean') return meanStderr(values as number[]);
-  if (aggregation === 'perplexity' && bootstrapIters > 0) return bootstrapStderr(perplexity, values as number[], bootstrapIters);
+  if (bootstrapIters <= 0) return 'N/A';
+  if (aggregation === 'perplexity') return bootstrapStderr(perplexity, values as number[], bootstrapIters);
+  if (aggregation === 'matthews_corrcoef') return bootstrapStderr(matthewsCorrcoef, values as Pair[], bootstrapIters);
+  if (aggregation === 'f1') return bootstrapStderr(binaryF1, values as Pair[], bootstrapIters);
   return 'N/A';
 }
 
 /** Scores one task's documents: every request of every document in one batched call. */
 export async function scoreTask(lm: LanguageModel, task: Task, docs: TaskDoc[], onProgress?: (done: number, total: number) => void): Promise<Items[]> {
   const items: Items[] = task.metrics.map((metric) => ({ metric, values: [] }));
-  const push = (name: string, value: number | Weighted) => items.find((i) => i.metric.name === name)?.values.push(value);
+  const push = (name: string, value: number | Weighted | Pair) => items.find((i) => i.metric.name === name)?.values.push(value);
   if (task.outputType === 'loglikelihood_rolling') {
     const rolling = docs.map((d) => d as Extract<TaskDoc, { kind: 'loglikelihood_rolling' }>);
     const lls = await lm.loglikelihoodRolling(rolling.map((d) => d.text), (n) => onProgress?.(n, docs.length));
@@ -82,8 +95,14 @@ export async function scoreTask(lm: LanguageModel, task: Task, docs: TaskDoc[], 
       at += d.requests.length;
       const pred = argmax(lls); // the first index of the maximum, as numpy.argmax
       const predNorm = argmax(lls.map((ll, i) => ll / codePointLength(d.choices[i]!)));
+      if (d.score) {
+        for (const [name, value] of Object.entries(d.score(pred))) push(name, value);
+        continue;
+      }
       push('acc', pred === d.gold ? 1 : 0);
       push('acc_norm', predNorm === d.gold ? 1 : 0);
+      push('f1', [d.gold, pred]);
+      push('mcc', [d.gold, pred]);
     }
   }
   return items;
@@ -152,7 +171,7 @@ export function resultsTable(results: EvaluationResults): string {
       const name = key.slice(0, -',none'.length);
       const err = metrics[`${name}_stderr,none`];
       const fmt = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : String(v));
-      lines.push(`| ${task} | ${results.versions[task]} | ${name} | ${fmt(value)} | ${fmt(err)} |`);
+      lines.push(`| ${task} | ${results.versions[task] ?? 'N/A'} | ${name} | ${fmt(value)} | ${fmt(err)} |`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -12,3 +12,6 @@ export { textPerplexity, tokenPerplexity, type PerplexityReport } from './perple
 export { buildCloze, type ClozeOptions } from './cloze.js';
 export { generateFromText, stopIds, type TextGeneration, type TextGenerationOptions } from './textGeneration.js';
 export { isUrl, loadFromUrl, type LoadOptions } from './load.js';
+export { binaryF1, cbMultiF1, f1Of, matthewsCorrcoef, type Pair } from './classification.js';
+export { exactMatch, maxOverGold, normalizeAnswer, tokenF1 } from './squad.js';
+export { addGroupRows, expandTaskNames, pooledSampleStderr } from './groups.js';

@@ -52,7 +52,7 @@ export function bitsPerByte(items: readonly Weighted[]): number {
  * replacement) in chunks of min(1000, iters), chunk i drawn by `random.Random(i)`; the sample
  * deviation of the statistic over all resamples.
  */
-export function bootstrapStderr(f: (xs: number[]) => number, xs: readonly number[], iters: number): number {
+export function bootstrapStderr<T>(f: (xs: T[]) => number, xs: readonly T[], iters: number): number {
   const chunk = Math.min(1000, iters);
   const results: number[] = [];
   for (let i = 0; i < Math.floor(iters / chunk); i++) {

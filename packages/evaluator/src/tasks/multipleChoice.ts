@@ -4,13 +4,13 @@ import { fieldError, intLabel, str, strList } from '../jsonl.js';
 import { pyCapitalize, pyStrip } from '../pyText.js';
 import type { MetricSpec, MultipleChoiceDoc, Task } from './task.js';
 
-const ACC: MetricSpec[] = [
+export const ACC: MetricSpec[] = [
   { name: 'acc', aggregation: 'mean', higherIsBetter: true },
   { name: 'acc_norm', aggregation: 'mean', higherIsBetter: true },
 ];
 
 /** The zero-shot request list: the context, then each choice after the target delimiter ' '. */
-function choicesAfter(context: string, choices: string[], gold: number): MultipleChoiceDoc {
+export function choicesAfter(context: string, choices: string[], gold: number): MultipleChoiceDoc {
   return { kind: 'multiple_choice', requests: choices.map((c) => ({ context, continuation: ` ${c}` })), choices, gold };
 }
 

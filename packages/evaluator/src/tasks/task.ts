@@ -3,7 +3,7 @@
 import type { Row } from '../jsonl.js';
 import type { LoglikelihoodRequest } from '../lm.js';
 
-export type Aggregation = 'mean' | 'perplexity' | 'weighted_perplexity' | 'bits_per_byte';
+export type Aggregation = 'mean' | 'perplexity' | 'weighted_perplexity' | 'bits_per_byte' | 'matthews_corrcoef' | 'f1' | 'cb_multi_f1';
 
 export interface MetricSpec {
   name: string;
@@ -23,6 +23,8 @@ export interface MultipleChoiceDoc {
   requests: LoglikelihoodRequest[];
   choices: string[];
   gold: number;
+  /** The task's own process_results (ReCoRD): metric values of the predicted choice. */
+  score?: (pred: number) => Record<string, number>;
 }
 
 /** A whole text scored with rolling windows; words and bytes counted on the raw text. */
