@@ -120,8 +120,9 @@ export class TokenFormerLM implements LanguageModel {
   /**
    * The harness's `_encode_pair`: trailing whitespace of the context moves into the continuation,
    * the whole string is encoded once, and the continuation is what follows the context's token count.
+   * `encodeContext` encodes the context (a memo shares it among a document's choices).
    */
-  encodePair(context: string, continuation: string): TokenRequest {
+  encodePair(context: string, continuation: string, encodeContext: (text: string) => number[] = (t) => this.encode(t)): TokenRequest {
     const trimmed = pyRstrip(context);
     const spaces = context.length - trimmed.length;
     if (spaces > 0) {
@@ -129,13 +130,20 @@ export class TokenFormerLM implements LanguageModel {
       context = trimmed;
     }
     const whole = this.encode(context + continuation);
-    const contextEnc = this.encode(context);
+    const contextEnc = encodeContext(context);
     return { context: contextEnc, continuation: whole.slice(contextEnc.length) };
   }
 
   async loglikelihood(requests: LoglikelihoodRequest[], onProgress?: (done: number) => void): Promise<LoglikelihoodResult[]> {
+    // a multiple-choice document's choices share its context: it is encoded once
+    const contexts = new Map<string, number[]>();
+    const encodeContext = (text: string): number[] => {
+      let ids = contexts.get(text);
+      if (!ids) contexts.set(text, (ids = this.encode(text)));
+      return ids;
+    };
     const encoded = requests.map(({ context, continuation }) =>
-      context === '' ? { context: [this.prefixTokenId], continuation: this.encode(continuation) } : this.encodePair(context, continuation),
+      context === '' ? { context: [this.prefixTokenId], continuation: this.encode(continuation) } : this.encodePair(context, continuation, encodeContext),
     );
     return this.loglikelihoodTokens(encoded, onProgress);
   }
