@@ -28,10 +28,13 @@ TASKS = os.path.join(HARNESS, "lm_eval", "tasks")
 
 
 def function_from(path, name):
-    """One top-level function of a harness source file, compiled alone."""
+    """One top-level function (or class) of a harness source file, compiled alone (decorators dropped)."""
     tree = ast.parse(open(path).read())
-    node = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name)
-    namespace = {"re": __import__("re"), "np": __import__("numpy")}
+    node = next(n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == name)
+    node.decorator_list = []
+    namespace = {"re": __import__("re"), "np": __import__("numpy"), "math": __import__("math"), "random": __import__("random")}
+    namespace.update({k: getattr(__import__("typing"), k) for k in ("Callable", "Sequence", "List", "Optional", "TypeVar")})
+    namespace["T"] = namespace["TypeVar"]("T")
     exec(compile(ast.Module(body=[node], type_ignores=[]), path, "exec"), namespace)
     return namespace[name]
 
@@ -138,6 +141,21 @@ def metrics():
         "constant": ([1, 0, 1, 1], [1, 1, 1, 1]),
         "three": ([0, 1, 2, 0, 2, 1, 0, 2], [0, 2, 2, 1, 2, 1, 0, 0]),
     }
+    # the harness's own bootstrap (_bootstrap_internal, chunks of 1,000 seeded 0, 1, ...) over its
+    # own aggregations, and its sample_stddev
+    metrics_py = os.path.join(HARNESS, "lm_eval", "api", "metrics.py")
+    worker = function_from(metrics_py, "_bootstrap_internal")
+    sample_stddev = function_from(metrics_py, "sample_stddev")
+    harness_mcc = function_from(metrics_py, "matthews_corrcoef")
+    harness_f1 = function_from(metrics_py, "f1_score")
+    sample_stddev.__globals__["mean"] = function_from(metrics_py, "mean")
+
+    def bootstrap(f, items, iters=2000):
+        values = []
+        for i in range(iters // 1000):
+            values.extend(worker(f, 1000)((i, items)))
+        return float(sample_stddev(values))
+
     out = {}
     for name, (golds, preds) in cases.items():
         items = list(zip(golds, preds))  # (gold, pred), as process_results makes them
@@ -147,6 +165,8 @@ def metrics():
             "mcc": float(matthews_corrcoef(golds, preds)),
             "f1": float(f1_score(golds, preds)) if set(golds) | set(preds) <= {0, 1} else None,
             "cb_f1": float(cb(items)),
+            "mcc_stderr_2000": bootstrap(harness_mcc, items),
+            "f1_stderr_2000": bootstrap(harness_f1, items) if set(golds) | set(preds) <= {0, 1} else None,
         }
     return out
 

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fixturePath } from '@tokenformer/testing';
 import { describe, expect, it } from 'vitest';
-import { TASKS, binaryF1, cbMultiF1, matthewsCorrcoef, rowsOf, type MultipleChoiceDoc, type Pair } from './index.js';
+import { TASKS, binaryF1, bootstrapStderr, cbMultiF1, matthewsCorrcoef, rowsOf, type MultipleChoiceDoc, type Pair } from './index.js';
 
 interface HarnessTask {
   version: number;
@@ -15,7 +15,7 @@ interface HarnessTask {
 const ROWS = JSON.parse(readFileSync(fixturePath('evaluator', 'glue_rows.json'), 'utf8')) as Record<string, Record<string, unknown>[]>;
 const HARNESS = JSON.parse(readFileSync(fixturePath('evaluator', 'glue_requests.json'), 'utf8')) as {
   tasks: Record<string, HarnessTask>;
-  metrics: Record<string, { golds: number[]; preds: number[]; mcc: number; f1: number | null; cb_f1: number }>;
+  metrics: Record<string, { golds: number[]; preds: number[]; mcc: number; f1: number | null; cb_f1: number; mcc_stderr_2000: number; f1_stderr_2000: number | null }>;
 };
 
 describe('GLUE and SuperGLUE requests equal the harness\'s (v0.4.9.1, its own task files run on the same rows)', () => {
@@ -30,11 +30,14 @@ describe('GLUE and SuperGLUE requests equal the harness\'s (v0.4.9.1, its own ta
   });
 });
 
-describe('the classification aggregations equal sklearn\'s as the harness calls them', () => {
+describe('the classification aggregations and their bootstrap standard errors equal the harness\'s (sklearn)', () => {
   it.each(Object.entries(HARNESS.metrics))('%s', (_, m) => {
     const items: Pair[] = m.golds.map((g, i) => [g, m.preds[i]!]);
     expect(matthewsCorrcoef(items)).toBeCloseTo(m.mcc, 14);
     if (m.f1 !== null) expect(binaryF1(items)).toBeCloseTo(m.f1, 14);
     expect(cbMultiF1(items)).toBeCloseTo(m.cb_f1, 14);
+    // the harness's bootstrap (its _bootstrap_internal and sample_stddev over its own aggregations)
+    expect(bootstrapStderr(matthewsCorrcoef, items, 2000)).toBeCloseTo(m.mcc_stderr_2000, 12);
+    if (m.f1_stderr_2000 !== null) expect(bootstrapStderr(binaryF1, items, 2000)).toBeCloseTo(m.f1_stderr_2000, 12);
   });
 });
