@@ -36,5 +36,16 @@ describe('tokenformer generate and TokenFormerLM.generate', () => {
     expect(g.ids.length).toBeGreaterThan(0);
     expect(r.stdout).toBe(`the lazy${g.text}\n`);
     expect(pieces.join('')).toBe(g.text);
+    // selective activation: --pattention-top-k K is the API's setPattentionTopK(K), greedy
+    const args = ['generate', '--checkpoint', ckpt, '--prompt', 'the lazy', '--max-new-tokens', '12', '--temperature', '0', '--backend', 'cpu'];
+    const sparse = spawnSync(process.execPath, [cli, ...args, '--pattention-top-k', '3'], { encoding: 'utf8' });
+    expect(sparse.status, sparse.stderr).toBe(0);
+    const again = await TokenFormerLM.load(ckpt);
+    again.model.setPattentionTopK(3);
+    expect(sparse.stdout).toBe(`the lazy${(await again.generate('the lazy', { maxNewTokens: 12, temperature: 0 })).text}\n`);
+    again.dispose();
+    // at or above every Pattention's token count: the full model's text
+    const all = spawnSync(process.execPath, [cli, ...args, '--pattention-top-k', '16'], { encoding: 'utf8' });
+    expect(all.stdout).toBe(spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' }).stdout);
   });
 });

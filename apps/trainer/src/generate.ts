@@ -14,6 +14,8 @@ export interface GenerateCommandOptions extends GenerationSettings {
   which: 'latest' | 'best';
   tokenizer?: string;
   prompt: string;
+  /** Selective activation (TokenFormer.setPattentionTopK); all parameter tokens when absent. */
+  pattentionTopK?: number;
 }
 
 export async function generateText(o: GenerateCommandOptions, onText?: (s: string) => void): Promise<{ text: string; ids: number[]; checkpoint: string }> {
@@ -24,6 +26,7 @@ export async function generateText(o: GenerateCommandOptions, onText?: (s: strin
   const model = await loadCheckpoint(dir);
   try {
     checkTokenizerFits(tokenizer.vocabSize(), model.config.vocabSize);
+    if (o.pattentionTopK !== undefined) model.setPattentionTopK(o.pattentionTopK);
     // the one text generation of the API, the CLIs and the page (stop: <|endoftext|>)
     const { text, ids } = await generateFromText(model, tokenizer, o.prompt, {
       maxNewTokens: o.maxNewTokens,

@@ -179,6 +179,22 @@ export class TokenFormer {
     return [...this.namedVariables().values()].map((v) => v.variable);
   }
 
+  /**
+   * Selective activation at inference: every Pattention keeps only the `k` largest normalised
+   * weights of each input row (its k most active parameter tokens) and zeroes the rest; null
+   * restores the full model. A Pattention with n ≤ k is unchanged, so k ≥ every n is exactly the full
+   * model. For forward and generate, not for training (no gradient is defined through it).
+   */
+  setPattentionTopK(k: number | null): void {
+    if (k !== null && !(Number.isInteger(k) && k >= 1)) throw new InputError(`pattentionTopK must be an integer >= 1 or null, got ${k}`);
+    for (const block of this.blocks) {
+      for (const p of Object.values(block.pattentions())) {
+        if (k === null) delete p.topK;
+        else p.topK = k;
+      }
+    }
+  }
+
   /** Number of scalars in the model. */
   countParams(): number {
     return countParams(this.config);

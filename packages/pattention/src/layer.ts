@@ -71,6 +71,8 @@ export class Pattention {
   readonly name: string;
   /** When set, called with each apply's weights Θ(X·K_Pᵀ) and scores X·K_Pᵀ, [M, n] (see PattentionOptions.observeWeights). */
   observeWeights?: (weights: Tensor2D, scores: Tensor2D) => void;
+  /** When set, each apply keeps only each row's topK largest weights (selective activation; see PattentionOptions.topK). */
+  topK?: number;
 
   constructor(args: PattentionArgs) {
     checkPositiveInt('inputChannels', args.inputChannels);
@@ -119,6 +121,7 @@ export class Pattention {
       normActivationType: this.config.normActivationType,
       tau: this.config.tau,
       ...(this.observeWeights ? { observeWeights: this.observeWeights } : {}),
+      ...(this.topK !== undefined ? { topK: this.topK } : {}),
     }) as Tensor<R>;
   }
 

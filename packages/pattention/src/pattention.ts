@@ -2,7 +2,7 @@
 // No 1/√d on the scores, no bias; X may have any leading shape.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
-import { PattentionShapeError } from './errors.js';
+import { PattentionConfigError, PattentionShapeError } from './errors.js';
 import { matMul2d, matMulBT } from './matMul.js';
 import { nonlinearNorm, type NormActivationType } from './norms.js';
 
@@ -17,6 +17,18 @@ export interface PattentionOptions {
    * scores (pruning), not for training.
    */
   observeWeights?: (weights: Tensor2D, scores: Tensor2D) => void;
+  /**
+   * Selective activation, for inference: keep only the `topK` largest normalised weights of each
+   * input row (ties with the k-th kept too) and zero the rest, so each input uses only its topK
+   * parameter tokens. At or above n the op is exactly the full one. No gradient is defined for it.
+   */
+  topK?: number;
+}
+
+/** weights [M, n] with all but each row's k largest set to 0. */
+function keepTopK(weights: Tensor2D, k: number): Tensor2D {
+  const kth = tf.slice(tf.topk(weights, k).values, [0, k - 1], [-1, 1]); // [M, 1]
+  return tf.where(tf.greaterEqual(weights, kth), weights, tf.zerosLike(weights)) as Tensor2D; // [M, n]
 }
 
 function core(
@@ -35,12 +47,15 @@ function core(
   if (nv !== n) {
     throw new PattentionShapeError(`${n} key parameter tokens but ${nv} value parameter tokens`);
   }
+  const { topK } = options;
+  if (topK !== undefined && !(Number.isInteger(topK) && topK >= 1)) throw new PattentionConfigError(`topK must be an integer >= 1, got ${topK}`);
   return tf.tidy(() => {
     const x2d = tf.reshape(x, [-1, d1]) as Tensor2D; // [M, d1]
     const scores = scoresOf(x2d); // [M, n]
     const weights = nonlinearNorm(scores, options.normActivationType ?? 'l2_norm_gelu', options.tau); // [M, n]
     options.observeWeights?.(weights, scores);
-    const out = matMul2d(weights, valueParamTokens); // [M, d2]
+    const kept = topK !== undefined && topK < n ? keepTopK(weights, topK) : weights; // [M, n]
+    const out = matMul2d(kept, valueParamTokens); // [M, d2]
     return tf.reshape(out, [...x.shape.slice(0, -1), d2]); // [..., d2]
   });
 }

@@ -94,6 +94,7 @@ export function cliCases(ckpt: string, dir: string): CliCase[] {
     t(['generate', '--checkpoint', join(dir, 'bad.zip'), '--backend', 'cpu'], 1, /bad\.zip: no end-of-central-directory record/),
     e(['perplexity', '--checkpoint', join(dir, 'bad.zip'), '--text', join(dir, 't.txt'), '--backend', 'cpu'], 1, /bad\.zip: no end-of-central-directory record/),
     t(['generate', '--checkpoint', join(dir, 't.txt'), '--backend', 'cpu'], 1, /t\.txt is neither a checkpoint directory/),
+    t(['generate', '--checkpoint', ckpt, '--pattention-top-k', '0', '--backend', 'cpu'], 2, /--pattention-top-k "0" must be an integer >= 1/),
   );
   for (const [opt, v] of [['--limit', '0'], ['--limit', ''], ['--limit', 'x'], ['--batch-size', '0'], ['--batch-size', '-2'], ['--max-length', '0'], ['--bootstrap-iters', 'x'], ['--backend', 'nope']] as const) {
     cases.push(e(['--checkpoint', ckpt, '--tasks', 'piqa', '--data-dir', dir, opt, v], 2, new RegExp(`${opt}|backend`)));

@@ -1,7 +1,7 @@
 // tokenformer generate
 import { startBackend, type BackendChoice } from '@tokenformer/node-runtime';
 import { generateText } from '../generate.js';
-import { BACKEND_HELP, num, str, UsageError, type Command } from './command.js';
+import { BACKEND_HELP, count, num, str, UsageError, type Command } from './command.js';
 
 const help = `tokenformer generate --checkpoint DIR [options]
 
@@ -11,6 +11,8 @@ const help = `tokenformer generate --checkpoint DIR [options]
   --prompt TEXT      (default "The")
   --max-new-tokens N (64)   --temperature T (0.8; 0 = greedy)   --top-k K (0 = off)
   --top-p P (1 = off)       --seed N
+  --pattention-top-k K   selective activation: each Pattention uses only each input's K most
+                     active parameter tokens (default: all)
   ${BACKEND_HELP}`;
 
 export const generateCommand: Command = {
@@ -26,6 +28,7 @@ export const generateCommand: Command = {
     'top-k': { type: 'string' },
     'top-p': { type: 'string' },
     seed: { type: 'string' },
+    'pattention-top-k': { type: 'string' },
     backend: { type: 'string', default: 'auto' },
   },
   async run(values) {
@@ -47,6 +50,7 @@ export const generateCommand: Command = {
         topK: num('top-k', values['top-k'], 0),
         topP: num('top-p', values['top-p'], 1),
         ...(values.seed !== undefined ? { seed: num('seed', values.seed, 0) } : {}),
+        ...(values['pattention-top-k'] !== undefined ? { pattentionTopK: count('pattention-top-k', values['pattention-top-k'], 0) } : {}),
       },
       (s) => process.stdout.write(s),
     );
