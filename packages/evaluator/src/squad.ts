@@ -1,5 +1,6 @@
 // SQuAD's answer normalisation, exact match and token F1 (transformers' squad_metrics, as ReCoRD's
 // process_results calls them), each the maximum over the gold answers.
+import { pySplit } from './pyText.js';
 
 /** Python's string.punctuation. */
 const PUNCTUATION = new Set('!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~');
@@ -9,7 +10,7 @@ export function normalizeAnswer(s: string): string {
   const lower = s.toLowerCase();
   const noPunc = [...lower].filter((c) => !PUNCTUATION.has(c)).join('');
   const noArticles = noPunc.replace(/(?<![\p{L}\p{N}_])(a|an|the)(?![\p{L}\p{N}_])/gu, ' ');
-  return noArticles.split(/[\s\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/u).filter(Boolean).join(' ');
+  return pySplit(noArticles).join(' ');
 }
 
 function tokens(s: string): string[] {

@@ -2,25 +2,13 @@
 // default.yaml and the Python utilities they name, all tagged `super-glue-lm-eval-v1`). Rows are
 // Hugging Face's aps/super_glue (validation splits; WSC's `wsc.fixed` configuration).
 import { fieldError, intLabel, str, strList, type Row } from '../jsonl.js';
-import { pyStrip } from '../pyText.js';
+import { pySlice, pySplit, pyStrip } from '../pyText.js';
 import { exactMatch, maxOverGold, tokenF1 } from '../squad.js';
-import { ACC as ACC_NORM_TOO, choicesAfter } from './multipleChoice.js';
+import { ACC, labelledTask } from './labelled.js';
+import { choicesAfter } from './multipleChoice.js';
 import type { MetricSpec, MultipleChoiceDoc, Task } from './task.js';
 
-const ACC: MetricSpec = ACC_NORM_TOO[0]!;
 const CB_F1: MetricSpec = { name: 'f1', aggregation: 'cb_multi_f1', higherIsBetter: true };
-
-function labelled(name: string, version: number, source: string, fields: string[], metrics: MetricSpec[], choices: string[], text: (row: Row) => string): Task {
-  return {
-    name, version, outputType: 'multiple_choice', file: `${name}.jsonl`, source, fields: [...fields, 'label'], metrics,
-    toDoc: (row) => choicesAfter(text(row), choices, intLabel(row, 'label', choices.length)),
-  };
-}
-
-/** Python's `s[a:b]` on code points. */
-function pySlice(s: string, a: number, b?: number): string {
-  return [...s].slice(a, b).join('');
-}
 
 function int(row: Row, field: string): number {
   const v = row.value[field];
@@ -28,11 +16,11 @@ function int(row: Row, field: string): number {
   return v;
 }
 
-export const boolq = labelled('boolq', 2.0, 'aps/super_glue, boolq (validation split: 3,270 rows)', ['passage', 'question'], [ACC], ['no', 'yes'], (r) => `${str(r, 'passage')}\nQuestion: ${str(r, 'question')}?\nAnswer:`);
-export const cb = labelled('cb', 1.0, 'aps/super_glue, cb (validation split: 56 rows)', ['premise', 'hypothesis'], [ACC, CB_F1], ['True', 'False', 'Neither'], (r) => `${str(r, 'premise')}\nQuestion: ${str(r, 'hypothesis')}. True, False, or Neither?\nAnswer:`);
-export const sglueRte = labelled('sglue_rte', 0.0, 'aps/super_glue, rte (validation split: 277 rows)', ['premise', 'hypothesis'], [ACC], ['True', 'False'], (r) => `${str(r, 'premise')}\nQuestion: ${str(r, 'hypothesis')} True or False?\nAnswer:`);
-export const wic = labelled('wic', 1.0, 'aps/super_glue, wic (validation split: 638 rows)', ['sentence1', 'sentence2', 'start1', 'end1'], [ACC], ['no', 'yes'], (r) =>
-  `Sentence 1: ${str(r, 'sentence1')}\nSentence 2: ${str(r, 'sentence2')}\nQuestion: Is the word '${pySlice(str(r, 'sentence1'), int(r, 'start1'), int(r, 'end1'))}' used in the same way in the two sentences above?\nAnswer:`);
+export const boolq = labelledTask({ name: 'boolq', version: 2.0, source: 'aps/super_glue, boolq (validation split: 3,270 rows)', fields: ['passage', 'question'], metrics: [ACC], choices: ['no', 'yes'], text: (f) => `${f('passage')}\nQuestion: ${f('question')}?\nAnswer:` });
+export const cb = labelledTask({ name: 'cb', version: 1.0, source: 'aps/super_glue, cb (validation split: 56 rows)', fields: ['premise', 'hypothesis'], metrics: [ACC, CB_F1], choices: ['True', 'False', 'Neither'], text: (f) => `${f('premise')}\nQuestion: ${f('hypothesis')}. True, False, or Neither?\nAnswer:` });
+export const sglueRte = labelledTask({ name: 'sglue_rte', version: 0.0, source: 'aps/super_glue, rte (validation split: 277 rows)', fields: ['premise', 'hypothesis'], metrics: [ACC], choices: ['True', 'False'], text: (f) => `${f('premise')}\nQuestion: ${f('hypothesis')} True or False?\nAnswer:` });
+export const wic = labelledTask({ name: 'wic', version: 1.0, source: 'aps/super_glue, wic (validation split: 638 rows)', fields: ['sentence1', 'sentence2', 'start1', 'end1'], metrics: [ACC], choices: ['no', 'yes'], text: (f, r) =>
+  `Sentence 1: ${f('sentence1')}\nSentence 2: ${f('sentence2')}\nQuestion: Is the word '${pySlice(f('sentence1'), int(r, 'start1'), int(r, 'end1'))}' used in the same way in the two sentences above?\nAnswer:` });
 
 /** lm_eval.utils.general_detokenize. */
 export function generalDetokenize(s: string): string {
@@ -43,13 +31,12 @@ export function generalDetokenize(s: string): string {
 export function wscText(row: Row): string {
   const raw = str(row, 'text');
   const pronoun = str(row, 'span2_text');
-  const words = raw.split(/[\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/u).filter(Boolean);
-  const pre = words.slice(0, int(row, 'span2_index')).join(' ');
+  const pre = pySplit(raw).slice(0, int(row, 'span2_index')).join(' ');
   const post = pySlice(raw, [...pre].length + [...pronoun].length + 1);
   const passage = generalDetokenize(`${pre} *${pronoun}*${post}`);
   return `Passage: ${passage}\nQuestion: In the passage above, does the pronoun "*${pronoun}*" refer to "*${str(row, 'span1_text')}*"?\nAnswer:`;
 }
-export const wsc = labelled('wsc', 1.0, 'aps/super_glue, wsc.fixed (validation split: 104 rows)', ['text', 'span1_text', 'span2_index', 'span2_text'], [ACC], ['no', 'yes'], wscText);
+export const wsc = labelledTask({ name: 'wsc', version: 1.0, source: 'aps/super_glue, wsc.fixed (validation split: 104 rows)', fields: ['text', 'span1_text', 'span2_index', 'span2_text'], metrics: [ACC], choices: ['no', 'yes'], text: (_, r) => wscText(r) });
 
 /** MultiRC: the answer and a yes/no question as the two choices (the harness's order: yes, then no). */
 export const multirc: Task = {
