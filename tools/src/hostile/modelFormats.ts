@@ -11,7 +11,8 @@ import { parseTrainerState } from '@tokenformer/trainer/node';
 import { bitFlips, replaced, truncations, utf8, type Mutant } from './mutate.js';
 import type { HostileFormat } from './runner.js';
 
-async function weightsDigest(model: TokenFormer): Promise<string> {
+/** A digest of a model's config and weights (disposes the model): what a reader made of a file. */
+export async function weightsDigest(model: TokenFormer): Promise<string> {
   const hash = createHash('sha256').update(JSON.stringify(model.config));
   for (const [name, t] of model.exportWeights()) {
     hash.update(name).update(new Uint8Array(((await t.data()) as Float32Array).buffer));

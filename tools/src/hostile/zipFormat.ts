@@ -1,12 +1,12 @@
 // Hostile checkpoint zips (the web page's download format, taken by every --checkpoint): truncated,
 // bit-flipped (the CRC-32 catches flips in the data), and forged headers: a declared size of a
 // zip bomb, an encrypted entry, a ZIP64 marker, a file twice, a path out of the archive.
-import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { preset, serializeCheckpoint, TokenFormer, zipCheckpoint } from '@tokenformer/model';
 import { loadCheckpoint } from '@tokenformer/model/node';
 import { zipSync } from 'fflate';
+import { weightsDigest } from './modelFormats.js';
 import { bitFlips, truncations, utf8, type Mutant } from './mutate.js';
 import type { HostileFormat } from './runner.js';
 
@@ -51,16 +51,7 @@ export async function zipFormat(): Promise<HostileFormat> {
       writeFileSync(join(dir, 'checkpoint.zip'), bytes);
       return join(dir, 'checkpoint.zip');
     },
-    read: async (path) => {
-      const loaded = await loadCheckpoint(path);
-      const hash = createHash('sha256').update(JSON.stringify(loaded.config));
-      for (const [name, t] of loaded.exportWeights()) {
-        hash.update(name).update(new Uint8Array(((await t.data()) as Float32Array).buffer));
-        t.dispose();
-      }
-      loaded.dispose();
-      return hash.digest('hex');
-    },
+    read: async (path) => weightsDigest(await loadCheckpoint(path)),
     accepts: 'none expected (every entry read is CRC-checked; flips elsewhere leave the files read unchanged)',
   };
 }
