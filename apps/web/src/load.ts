@@ -11,10 +11,20 @@ export interface Loaded {
   name: string;
 }
 
-async function fetchText(url: string): Promise<string> {
+/** GET `url`; a response that is not OK is an error naming the URL and the status. */
+export async function fetchOk(url: string): Promise<Response> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`GET ${url} failed: ${res.status} ${res.statusText}`);
-  return res.text();
+  return res;
+}
+
+async function fetchText(url: string): Promise<string> {
+  return (await fetchOk(url)).text();
+}
+
+/** A checkpoint directory's URL (relative to the page or absolute), ending in '/'. */
+export function checkpointBase(modelUrl: string): URL {
+  return new URL(modelUrl.endsWith('/') ? modelUrl : `${modelUrl}/`, location.href);
 }
 
 async function build(config: string, weights: ByteSource, tokenizerJson: string, name: string): Promise<Loaded> {
@@ -28,7 +38,7 @@ async function build(config: string, weights: ByteSource, tokenizerJson: string,
 
 /** A checkpoint directory URL (relative to the page or absolute) and an optional tokenizer URL. */
 export async function loadFromUrls(modelUrl: string, tokenizerUrl: string | undefined, onProgress: (loaded: number, total: number) => void): Promise<Loaded> {
-  const base = new URL(modelUrl.endsWith('/') ? modelUrl : `${modelUrl}/`, location.href);
+  const base = checkpointBase(modelUrl);
   const config = await fetchText(new URL('config.json', base).href);
   const tokenizerJson = await fetchText(tokenizerUrl ? new URL(tokenizerUrl, location.href).href : new URL('tokenizer.json', base).href);
   const weights = await httpSource(new URL('model.safetensors', base).href, { onProgress });

@@ -6,6 +6,7 @@
 // data-resumed-from, data-tokens-per-sec (training tokens/s after the first two steps), data-tensors
 // ([step, live tensors] of this visit: flat in a healthy run).
 import { PRESET_NAMES } from '@tokenformer/model';
+import { checkpointBase, fetchOk } from '../load.js';
 import { drawChart } from './chart.js';
 import type { TextFile } from './corpus.js';
 import type { FromWorker, ToWorker } from './protocol.js';
@@ -83,19 +84,14 @@ function showForm(s: TrainSettings): void {
   $<HTMLInputElement>('t-text').value = s.text ?? '';
 }
 
-async function fetchText(url: string): Promise<TextFile> {
-  const res = await fetch(new URL(url, location.href));
-  if (!res.ok) throw new Error(`GET ${url} failed: ${res.status} ${res.statusText}`);
-  return { name: new URL(url, location.href).pathname.split('/').pop() || 'text.txt', bytes: new Uint8Array(await res.arrayBuffer()) };
+/** A file at `url` (relative to the page) as the worker takes it: its name and bytes. */
+async function fetchFile(url: URL, name = url.pathname.split('/').pop() || 'text.txt'): Promise<TextFile> {
+  return { name, bytes: new Uint8Array(await (await fetchOk(url.href)).arrayBuffer()) };
 }
 
-async function fetchCheckpoint(url: string): Promise<TextFile[]> {
-  const base = new URL(url.endsWith('/') ? url : `${url}/`, location.href);
-  return Promise.all(['config.json', 'model.safetensors', 'tokenizer.json'].map(async (name) => {
-    const res = await fetch(new URL(name, base));
-    if (!res.ok) throw new Error(`GET ${new URL(name, base).href} failed: ${res.status} ${res.statusText}`);
-    return { name, bytes: new Uint8Array(await res.arrayBuffer()) };
-  }));
+function fetchCheckpoint(url: string): Promise<TextFile[]> {
+  const base = checkpointBase(url);
+  return Promise.all(['config.json', 'model.safetensors', 'tokenizer.json'].map((name) => fetchFile(new URL(name, base), name)));
 }
 
 async function start(s: TrainSettings): Promise<void> {
@@ -109,7 +105,7 @@ async function start(s: TrainSettings): Promise<void> {
   $('saved-run').hidden = true;
   buttons.start.disabled = true;
   $<HTMLInputElement>('t-link').value = `${location.origin}${location.pathname}${trainQuery(s)}`;
-  const files = [...(await readFiles($('t-files'))), ...(s.text ? [await fetchText(s.text)] : [])];
+  const files = [...(await readFiles($('t-files'))), ...(s.text ? [await fetchFile(new URL(s.text, location.href))] : [])];
   const checkpoint = s.model ? await fetchCheckpoint(s.model) : await readFiles($('t-checkpoint'));
   const msg: ToWorker = { type: 'start', settings: s, files, pasted: $<HTMLTextAreaElement>('t-pasted').value, checkpoint };
   worker.postMessage(msg, [...files, ...checkpoint].map((f) => f.bytes.buffer));

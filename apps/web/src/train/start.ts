@@ -70,11 +70,16 @@ export function newSession(input: StartInput, onPhase: (what: string) => void): 
   return { session: new Session(model, tokenizer, tokenizerJson, sampler, valid, state), data: dataFiles(train, valid) };
 }
 
-/** A saved run, as it was at its last checkpoint. */
-export function resumeSession(saved: { data: Files; checkpoint: Files }): Session {
-  const c = saved.checkpoint;
-  const state = JSON.parse(text(need(c, STATE_FILE, 'the saved run'))) as RunState;
+/** A saved checkpoint's run state (trainer_state.json), format checked. */
+export function savedRunState(checkpoint: Files): RunState {
+  const state = JSON.parse(text(need(checkpoint, STATE_FILE, 'the saved run'))) as RunState;
   if (state.format !== 'tokenformer-web-train/1') throw new Error(`the saved run has an unknown format ${JSON.stringify(state.format)}`);
+  return state;
+}
+
+/** A saved run, as it was at its last checkpoint (`state`: its savedRunState). */
+export function resumeSession(saved: { data: Files; checkpoint: Files }, state: RunState = savedRunState(saved.checkpoint)): Session {
+  const c = saved.checkpoint;
   const ints = (name: string) => {
     const b = need(saved.data, name, 'the saved run');
     return new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));

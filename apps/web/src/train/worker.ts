@@ -9,7 +9,7 @@ import { documentsOf } from './corpus.js';
 import type { Add, FromWorker, ToWorker } from './protocol.js';
 import type { Session } from './session.js';
 import { STATE_FILE } from './session.js';
-import { newSession, resumeSession } from './start.js';
+import { newSession, resumeSession, savedRunState } from './start.js';
 import type { TrainSettings } from './settings.js';
 import { openRunStore, type Files, type RunStore } from './storage.js';
 
@@ -100,8 +100,7 @@ async function handle(m: ToWorker): Promise<void> {
       return;
     case 'saved': {
       saved = await (await getStore()).load();
-      const state = saved?.checkpoint.get(STATE_FILE);
-      const run = state ? (JSON.parse(new TextDecoder().decode(state)) as Session['state']) : null;
+      const run = saved?.checkpoint.has(STATE_FILE) ? savedRunState(saved.checkpoint) : null;
       post({ type: 'saved', run: run ? { step: run.step, steps: run.settings.steps, backend: run.settings.backend } : null });
       return;
     }
@@ -129,10 +128,10 @@ async function handle(m: ToWorker): Promise<void> {
     case 'resume': {
       saved ??= await (await getStore()).load();
       if (!saved) throw new Error('no run is saved in this browser');
-      const state = JSON.parse(new TextDecoder().decode(saved.checkpoint.get(STATE_FILE)!)) as Session['state'];
+      const state = savedRunState(saved.checkpoint);
       await start(state.settings.backend);
       post({ type: 'phase', text: `resuming at step ${state.step}` });
-      session = resumeSession(saved);
+      session = resumeSession(saved, state);
       saved = undefined;
       post({ type: 'started', state: session.state, params: session.model.countParams(), summary: summary(session), resumed: true });
       if (session.done) post({ type: 'state', state: 'done' });
