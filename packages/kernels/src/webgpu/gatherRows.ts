@@ -4,6 +4,7 @@
 // gives a zero row, as tfjs-backend-webgpu's own gather does.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { KernelInputError } from '../errors.js';
+import { cpuResidentInt32 } from '../rowOrder.js';
 import { GATHER_ROWS, type GatherRowsInputs } from '../kernelNames.js';
 import { runProgram, type WebGpuBackendLike, WGSL_ENTRY } from './program.js';
 
@@ -28,7 +29,7 @@ const kernelFunc: KernelFunc = ({ inputs, backend }) => {
   const { table, ids } = inputs as GatherRowsInputs;
   const [V, C] = table.shape as [number, number];
   const N = ids.shape[0]!;
-  const onCpu = b.tensorMap.get(ids.dataId)?.values as Int32Array | undefined;
+  const onCpu = cpuResidentInt32(ids);
   if (onCpu) {
     for (let i = 0; i < N; i++) {
       const id = onCpu[i]!;
