@@ -44,8 +44,9 @@ function eta(seconds: number): string {
 
 export async function trainCommand(o: TrainCommandOptions): Promise<TrainSummary> {
   const c = o.config;
-  if (c.growAt && c.growQkv + c.growProj + c.growFfn === 0) {
-    throw new ConfigKeyError(`--growAt=${c.growAt} grows nothing: give --growQkv, --growProj or --growFfn (checked before any step is trained)`);
+  const grows = Array.isArray(c.growAt) ? c.growAt.length > 0 : Boolean(c.growAt);
+  if (grows && c.growQkv + c.growProj + c.growFfn === 0) {
+    throw new ConfigKeyError(`--growAt=${JSON.stringify(c.growAt)} grows nothing: give --growQkv, --growProj or --growFfn (checked before any step is trained)`);
   }
   const prep = readPrepared(o.data);
   const tokenizerJson = readFileSync(join(o.data, prep.tokenizer), 'utf8');
@@ -82,7 +83,7 @@ export async function trainCommand(o: TrainCommandOptions): Promise<TrainSummary
       settings,
       {
         shouldStop: () => stop,
-        ...(o.config.growAt
+        ...(grows
           ? {
               grow: (config: TokenFormerConfig, weights: Map<string, tf.Tensor>, moments: Map<string, tf.Tensor>) => {
                 const c = o.config;

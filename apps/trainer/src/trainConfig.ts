@@ -64,7 +64,8 @@ function set(config: Record<string, unknown>, key: string, value: unknown, where
     throw new ConfigKeyError(`${where}: unknown key ${JSON.stringify(key)} (known: ${Object.keys(DEFAULT_TRAIN_CONFIG).join(', ')})`);
   }
   const expected = typeof (DEFAULT_TRAIN_CONFIG as unknown as Record<string, unknown>)[head];
-  if (head !== 'model' && typeof value !== expected) throw new ConfigKeyError(`${where}: ${key} = ${JSON.stringify(value)} should be a ${expected}`);
+  const steps = head === 'growAt' && Array.isArray(value) && value.every((v) => typeof v === 'number'); // growAt: a step or a list of steps
+  if (head !== 'model' && typeof value !== expected && !steps) throw new ConfigKeyError(`${where}: ${key} = ${JSON.stringify(value)} should be a ${expected}`);
   if (head === 'model') {
     if (typeof value === 'string') config.model = { preset: value };
     else if (typeof value === 'object' && value !== null) {

@@ -34,6 +34,15 @@ export interface OptimizerState {
 
 const SUFFIXES = ['exp_avg', 'exp_avg_sq'] as const;
 
+/**
+ * A learning rate of its own for the last rows of some parameters (in the exchanged layout: the
+ * parameter tokens a growth added): `start` by parameter name, the first such row; `lr` theirs.
+ */
+export interface NewRowsLr {
+  start: Map<string, number>;
+  lr: number;
+}
+
 export interface AdamWOptions {
   beta1?: number;
   beta2?: number;
@@ -74,18 +83,28 @@ export class AdamW {
     }
   }
 
-  /** One update with learning rate `lr`; `grads` by parameter name (the caller disposes them). */
-  apply(grads: Map<string, tf.Tensor>, lr: number): void {
+  /**
+   * One update with learning rate `lr`; `grads` by parameter name (the caller disposes them). With
+   * `newRows` (and a learning rate of its own), the rows it names take that rate; the parameters it
+   * does not name get exactly the bits they would without it.
+   */
+  apply(grads: Map<string, tf.Tensor>, lr: number, newRows?: NewRowsLr): void {
     this.step++;
     const { beta1, beta2, eps, step } = this;
     const stepSize = lr / (1 - beta1 ** step);
     const bias2Sqrt = Math.sqrt(1 - beta2 ** step);
     const fused = hasKernel(ADAMW);
+    const own = newRows && newRows.lr !== lr ? newRows : undefined;
     // one tidy per parameter: its temporaries go before the next one's are made (one tidy around
     // the loop held ~10 parameter-sized temporaries for every parameter, 4.7x the model's size)
     for (const p of this.params) {
       const g = grads.get(p.name);
       if (g === undefined) continue;
+      const start = own?.start.get(p.name);
+      if (start !== undefined) {
+        tf.tidy(() => this.update(p, g, lr, bias2Sqrt, { lr: own!.lr, start }));
+        continue;
+      }
       if (fused && g.dtype === 'float32') {
         const attrs = { beta1, beta2, eps, decay: p.weightDecay > 0 ? 1 - lr * p.weightDecay : 1, stepSize, bias2Sqrt } satisfies AdamWAttrs as unknown as NamedAttrMap;
         tf.tidy(() => {
@@ -98,18 +117,37 @@ export class AdamW {
         });
         continue;
       }
-      tf.tidy(() => {
-        const m = this.expAvg.get(p.name)!;
-        const v = this.expAvgSq.get(p.name)!;
-        const decayed = p.weightDecay > 0 ? tf.mul(p.variable, 1 - lr * p.weightDecay) : p.variable; // same shape as the parameter
-        const mNew = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
-        const vNew = tf.add(tf.mul(v, beta2), tf.mul(tf.mul(g, g), 1 - beta2));
-        const denom = tf.add(tf.div(tf.sqrt(vNew), bias2Sqrt), eps);
-        m.assign(mNew);
-        v.assign(vNew);
-        p.variable.assign(tf.sub(decayed, tf.mul(tf.div(mNew, denom), stepSize)));
-      });
+      tf.tidy(() => this.update(p, g, lr, bias2Sqrt));
     }
+  }
+
+  /**
+   * PyTorch's AdamW update of one parameter at `lr`; with `own`, the rows from `own.start` on take
+   * `own.lr` (both updates made with the same operations, then one chosen per row).
+   */
+  private update(p: AdamWParam, g: tf.Tensor, lr: number, bias2Sqrt: number, own?: { lr: number; start: number }): void {
+    const { beta1, beta2, eps, step } = this;
+    const m = this.expAvg.get(p.name)!;
+    const v = this.expAvgSq.get(p.name)!;
+    const mNew = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
+    const vNew = tf.add(tf.mul(v, beta2), tf.mul(tf.mul(g, g), 1 - beta2));
+    const denom = tf.add(tf.div(tf.sqrt(vNew), bias2Sqrt), eps);
+    const ratio = tf.div(mNew, denom); // same shape as the parameter
+    const updated = (rate: number): tf.Tensor => {
+      const decayed = p.weightDecay > 0 ? tf.mul(p.variable, 1 - rate * p.weightDecay) : p.variable;
+      return tf.sub(decayed, tf.mul(ratio, rate / (1 - beta1 ** step)));
+    };
+    m.assign(mNew);
+    v.assign(vNew);
+    p.variable.assign(own ? tf.where(this.rowMask(p, own.start), updated(own.lr), updated(lr)) : updated(lr));
+  }
+
+  /** True on the rows from `start` on of the exchanged layout ([n, 1], or [1, n] for a transposed variable). */
+  private rowMask(p: AdamWParam, start: number): tf.Tensor {
+    const n = p.variable.shape[p.transposed ? 1 : 0]!;
+    const rows = tf.greaterEqual(tf.range(0, n, 1, 'int32'), start); // [n] bool
+    const mask = p.transposed ? tf.reshape(rows, [1, n]) : tf.reshape(rows, [n, ...p.variable.shape.slice(1).map(() => 1)]);
+    return tf.broadcastTo(mask, p.variable.shape); // where() takes a condition of the parameter's shape
   }
 
   /** The state (new tensors: the caller disposes the moments). */

@@ -28,6 +28,8 @@ export interface LoopOptions {
   model: TokenFormer;
   trainStep: TrainStep;
   schedule: Schedule;
+  /** The learning rate of the tokens the last growth added, from the step and its rate (default: the same). */
+  newTokenLr?: (step: number, lr: number) => number;
   /** Step to stop after. */
   totalSteps: number;
   /** The last step already done (a resumed run), default 0. */
@@ -77,7 +79,8 @@ export async function trainLoop(o: LoopOptions): Promise<{ lastStep: number; las
     if (batches.length < micro) break; // the data ran out
     step++;
     const t0 = performance.now();
-    const r = await o.trainStep.run(batches, o.schedule(step));
+    const lr = o.schedule(step);
+    const r = await o.trainStep.run(batches, lr, o.newTokenLr ? o.newTokenLr(step, lr) : lr);
     const seconds = (performance.now() - t0) / 1000;
     const tokens = batches.reduce((n, b) => n + b.shape[0] * (b.shape[1] - 1), 0);
     o.onStep?.({ ...r, step, totalSteps: o.totalSteps, tokens, tokensPerSec: tokens / seconds, numTensors: tf.memory().numTensors, seconds });

@@ -4,17 +4,17 @@
 //   metrics.jsonl         one JSON object per step and per validation
 // A run directory that already has `latest` is resumed from it, bit-identically on the same backend.
 // runTraining has nanoGPT's shape: open the run (runOpen.ts), loop (loop.ts), write checkpoints as it
-// goes (runRecord.ts), and grow once at growAt (runGrowth.ts).
+// goes (runRecord.ts), and grow at each step of growAt (runGrowth.ts).
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TokenFormerConfig } from '@tokenformer/model';
 import { TrainerConfigError } from './errors.js';
 import { trainLoop, type StepEvent, type ValidationEvent } from './loop.js';
-import { growRun, runSchedule } from './runGrowth.js';
+import { growRun, newTokenLearningRate, runSchedule } from './runGrowth.js';
 import { openRun, openRunData, restoreOptimizer, type RunData } from './runOpen.js';
 import { RunRecord } from './runRecord.js';
-import { completeRunSettings, type RunSettingsInput } from './runSettings.js';
+import { completeRunSettings, growSteps, type RunSettingsInput } from './runSettings.js';
 import { TrainStep, type GrowFunction } from './trainStep.js';
 
 export { completeRunSettings, DEFAULT_RUN_SETTINGS, type RunSettingsInput } from './runSettings.js';
@@ -31,7 +31,7 @@ export interface RunHooks {
   /** Called once with what the run starts from. */
   onStart?: (info: { resumedFrom: string | null; step: number; params: number; backend: string }) => void;
   /**
-   * At `settings.growAt`: the growth, as `TrainStep.grow` takes it (config, weights and moments in
+   * At each step of `settings.growAt`: the growth, as `TrainStep.grow` takes it (config, weights and moments in
    * the one layout to grown ones), e.g. `(c, w, m) => grow(c, w, { add: { ffn: 64 } }, m)` with
    * @tokenformer/growth. The run disposes the old model.
    */
@@ -61,11 +61,8 @@ export async function runTraining(
   extraFiles: Record<string, string | Uint8Array> = {},
 ): Promise<RunResult> {
   const settings = completeRunSettings(input, config);
-  const growAt = settings.growAt ?? 0;
-  if (growAt !== 0) {
-    if (!Number.isInteger(growAt) || growAt < 1 || growAt >= settings.steps) throw new TrainerConfigError(`growAt = ${growAt}: grow after a step in 1..${settings.steps - 1}, or 0 for never`);
-    if (!hooks.grow) throw new TrainerConfigError(`growAt = ${growAt} needs a grow hook (the app's growth)`);
-  }
+  const grows = growSteps(settings);
+  if (grows.length > 0 && !hooks.grow) throw new TrainerConfigError(`growAt = ${JSON.stringify(settings.growAt)} needs a grow hook (the app's growth)`);
   for (const [key, prefix] of [['trainData', settings.trainData], ['validData', settings.validData]] as const) {
     if (prefix !== undefined && !existsSync(`${prefix}.idx`)) throw new TrainerConfigError(`${key}: ${prefix}.idx does not exist (an indexed dataset's prefix)`);
   }
@@ -79,6 +76,7 @@ export async function runTraining(
     data = openRunData(settings, state);
     const { sampler, validation, validBatches } = data;
     restoreOptimizer(trainStep, settings, latest);
+    if (state?.newRows) trainStep.newRows = new Map(Object.entries(state.newRows));
     const record = new RunRecord(runDir, settings, state, latest, tf.getBackend(), extraFiles);
     hooks.onStart?.({ resumedFrom: latest, step: state?.step ?? 0, params: model.countParams(), backend: record.backend });
 
@@ -91,6 +89,7 @@ export async function runTraining(
         model,
         trainStep,
         schedule: runSchedule(settings),
+        newTokenLr: newTokenLearningRate(settings),
         totalSteps,
         startStep,
         microBatches: settings.microBatches,
@@ -113,12 +112,14 @@ export async function runTraining(
     let step = state?.step ?? 0;
     let result = { lastStep: step, lastValidationLoss: null as number | null };
     let stop = false;
-    if (growAt && step < growAt) {
-      result = await loop(step, growAt);
-      step = result.lastStep;
-      stop = step < growAt || (hooks.shouldStop?.(step) ?? false); // the data ran out, or an interruption
-    }
-    if (!stop && growAt && step === growAt && record.grownAt === undefined) {
+    for (const growAt of grows) {
+      if (stop || growAt < step || (record.grownAt !== undefined && growAt <= record.grownAt)) continue; // done before a resume
+      if (step < growAt) {
+        result = await loop(step, growAt);
+        step = result.lastStep;
+        stop = step < growAt || (hooks.shouldStop?.(step) ?? false); // the data ran out, or an interruption
+        if (stop) break;
+      }
       const grown = growRun(trainStep, hooks.grow!);
       ({ model, trainStep } = grown);
       record.grownAt = step;

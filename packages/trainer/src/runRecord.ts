@@ -89,6 +89,7 @@ export class RunRecord {
       nonFiniteSteps: (this.resumed?.nonFiniteSteps ?? 0) + trainStep.nonFiniteTotal,
       backend: this.backend,
       ...(this.grownAt !== undefined ? { grownAt: this.grownAt } : {}),
+      ...(trainStep.newRows.size > 0 ? { newRows: Object.fromEntries(trainStep.newRows) } : {}),
     };
     const state = trainStep.state();
     const optimizer = await serializeOptimizerState(state);

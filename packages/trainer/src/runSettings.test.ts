@@ -25,7 +25,8 @@ describe('completeRunSettings', () => {
     [{ trainData: 'd', maxLr: Number.NaN }, /maxLr = NaN must be a finite number > 0/],
     [{ trainData: 'd', minLr: 1 }, /minLr = 1 must be in \[0, maxLr/],
     [{ trainData: 'd', schedule: 'cosin' }, /schedule = "cosin"/],
-    [{ trainData: 'd', growAt: -1 }, /growAt = -1 must be an integer >= 0/],
+    [{ trainData: 'd', growAt: -1 }, /growAt = -1: grow after a step in 1..999 \(not -1\)/],
+    [{ trainData: 'd', growAt: [5, 'x'] }, /growAt = \[5,"x"\]: grow after a step/],
   ])('refuses %j', (input, message) => {
     expect(() => completeRunSettings(input as never, config)).toThrow(TrainerConfigError);
     expect(() => completeRunSettings(input as never, config)).toThrow(message);

@@ -40,13 +40,23 @@ export interface RunSettings {
   initFrom?: string;
   /** With `initFrom`: also load the AdamW moments saved beside it, when there (default true). */
   initOptimizer?: boolean;
-  /** Grow the model once this step is done (0 or absent: never), through `RunHooks.grow`. */
-  growAt?: number;
   /**
-   * The learning rate after growth: `continue` (default) the run's schedule, or `rewarmup`: the
+   * Grow the model once this step is done, or once each of these steps (increasing) is done, through
+   * `RunHooks.grow` (0, [] or absent: never).
+   */
+  growAt?: number | number[];
+  /**
+   * The learning rate after a growth: `continue` (default) the run's schedule, or `rewarmup`: the
    * warmup again, then the decay over the remaining steps.
    */
   growSchedule?: 'continue' | 'rewarmup';
+  /** The learning rate of the parameter tokens the last growth added, as a multiple of the run's (default 1). */
+  newTokenLrScale?: number;
+  /**
+   * Over this many steps after a growth, the new tokens' learning rate rises linearly from 0 to
+   * its value (the other parameters keep the run's); default 0, no warmup of their own.
+   */
+  newTokenWarmupSteps?: number;
 }
 
 export interface TrainerState {
@@ -59,8 +69,10 @@ export interface TrainerState {
   bestStep: number | null;
   nonFiniteSteps: number;
   backend: string;
-  /** The step after which the model grew (settings.growAt), once it has; absent before. */
+  /** The step after which the model last grew (one of settings.growAt), once it has; absent before. */
   grownAt?: number;
+  /** The rows that growth added: by parameter name, the first new row (TrainStep.newRows). */
+  newRows?: Record<string, number>;
 }
 
 /** True when every weight is finite (checked before a checkpoint is written). */

@@ -58,6 +58,11 @@ export class TrainStep {
   nonFiniteInARow = 0;
   nonFiniteTotal = 0;
   private readonly nameOf = new Map<string, string>();
+  /**
+   * The parameter tokens the last growth added: by parameter name (the exchanged layout, [n, d]), the
+   * first new row. Empty before any growth; `run`'s `newTokenLr` applies to these rows.
+   */
+  newRows = new Map<string, number>();
   /** The last micro-batch shape checked against the wasm heap. */
   private checkedShape = '';
 
@@ -82,8 +87,11 @@ export class TrainStep {
     this.optimizer = new AdamW(params, options);
   }
 
-  /** One step over `microBatches` (their gradients averaged) at learning rate `lr`. */
-  async run(microBatches: TokenBatch[], lr: number): Promise<StepResult> {
+  /**
+   * One step over `microBatches` (their gradients averaged) at learning rate `lr`, the parameter
+   * tokens the last growth added (`newRows`) at `newTokenLr` (default: `lr`).
+   */
+  async run(microBatches: TokenBatch[], lr: number, newTokenLr = lr): Promise<StepResult> {
     if (microBatches.length === 0) throw new TrainerConfigError('TrainStep.run: no micro-batches');
     const vars = this.optimizer.params.map((p) => p.variable);
     let sum: Map<string, tf.Tensor> | null = null;
@@ -125,7 +133,7 @@ export class TrainStep {
     const loss = lossSum / n;
     const clipped = await clipByGlobalNorm(grads, this.clip > 0 ? this.clip : Infinity);
     const skipped = !Number.isFinite(loss) || !Number.isFinite(clipped.norm);
-    if (!skipped) this.optimizer.apply(clipped.grads, lr);
+    if (!skipped) this.optimizer.apply(clipped.grads, lr, this.newRows.size > 0 ? { start: this.newRows, lr: newTokenLr } : undefined);
     for (const g of new Set([...grads.values(), ...clipped.grads.values()])) g.dispose();
     if (skipped) {
       this.nonFiniteInARow++;
@@ -152,11 +160,13 @@ export class TrainStep {
   /**
    * Grows the model being trained, its AdamW state with it, through `fn`, and returns the step that
    * trains the grown model on: same options, same optimizer step count, the non-finite count carried
-   * on. This step and its model are disposed; what `fn` returns is copied, then disposed.
+   * on; its `newRows` are the rows the growth appended. This step and its model are disposed; what
+   * `fn` returns is copied, then disposed.
    */
   grow(fn: GrowFunction): TrainStep {
     const weights = this.model.exportWeights();
     const state = this.state();
+    const rowsBefore = new Map([...weights].map(([name, w]) => [name, w.shape[0]!]));
     let grown: ReturnType<GrowFunction>;
     try {
       grown = fn(this.model.config, weights, state.moments);
@@ -174,6 +184,10 @@ export class TrainStep {
         next.dispose();
         model.dispose();
         throw e;
+      }
+      for (const [name, w] of grown.weights) {
+        const before = rowsBefore.get(name);
+        if (before !== undefined && w.shape[0]! > before) next.newRows.set(name, before); // tokens appended
       }
       next.nonFiniteInARow = this.nonFiniteInARow;
       next.nonFiniteTotal = this.nonFiniteTotal;
