@@ -29,7 +29,7 @@ export interface ReportSummary {
   reportPath: string;
 }
 
-export function svgChart(title: string, series: { name: string; color: string; points: Point[] }[], yLabel: string): string {
+export function svgChart(title: string, series: { name: string; color: string; points: Point[] }[], yLabel: string, xLabel = 'step'): string {
   const W = 640;
   const H = 280;
   const m = { l: 60, r: 20, t: 30, b: 40 };
@@ -50,9 +50,9 @@ export function svgChart(title: string, series: { name: string; color: string; p
   const lines = series
     .map((s) => `<polyline fill="none" stroke="${s.color}" stroke-width="1.5" points="${s.points.map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ')}"/>`)
     .join('');
-  const legend = series.map((s, i) => `<text x="${m.l + 10 + i * 150}" y="${m.t - 10}" fill="${s.color}" font-size="12">${s.name}</text>`).join('');
+  const legend = series.map((s, i) => `<text x="${W - m.r - 6}" y="${m.t + 12 + i * 14}" fill="${s.color}" font-size="11" text-anchor="end">${s.name}</text>`).join(''); // top right, one per line
   const grid = ticks.map((t) => `<line x1="${m.l}" x2="${W - m.r}" y1="${sy(t)}" y2="${sy(t)}" stroke="#ddd"/><text x="${m.l - 6}" y="${sy(t) + 4}" font-size="10" text-anchor="end">${fmt(t)}</text>`).join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif"><text x="${W / 2}" y="14" text-anchor="middle" font-size="13">${title}</text>${grid}${legend}${lines}<text x="${W / 2}" y="${H - 8}" text-anchor="middle" font-size="11">step</text><text x="14" y="${H / 2}" font-size="11" transform="rotate(-90 14 ${H / 2})" text-anchor="middle">${yLabel}</text><text x="${m.l}" y="${H - m.b + 14}" font-size="10">${x0}</text><text x="${W - m.r}" y="${H - m.b + 14}" font-size="10" text-anchor="end">${x1}</text></svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif"><text x="${W / 2}" y="14" text-anchor="middle" font-size="13">${title}</text>${grid}${legend}${lines}<text x="${W / 2}" y="${H - 8}" text-anchor="middle" font-size="11">${xLabel}</text><text x="14" y="${H / 2}" font-size="11" transform="rotate(-90 14 ${H / 2})" text-anchor="middle">${yLabel}</text><text x="${m.l}" y="${H - m.b + 14}" font-size="10">${x0}</text><text x="${W - m.r}" y="${H - m.b + 14}" font-size="10" text-anchor="end">${x1}</text></svg>`;
 }
 
 /** The records of a run's metrics.jsonl (steps, validations, checkpoints, growth), in order. */

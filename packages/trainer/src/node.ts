@@ -20,6 +20,7 @@ import { TrainStep, type GrowFunction } from './trainStep.js';
 export { completeRunSettings, DEFAULT_RUN_SETTINGS, type RunSettingsInput } from './runSettings.js';
 export { OPTIMIZER_FILE, parseTrainerState, TRAINER_STATE_FILE, type RunSettings, type TrainerState } from './runState.js';
 export { readRunPointer, resolveCheckpoint, writeRunPointer, type RunPointer } from './runDirectory.js';
+export { validationBatches } from './runOpen.js';
 export { pruneCheckpoints } from './runRecord.js';
 
 export interface RunHooks {

@@ -94,6 +94,15 @@ export interface RunData {
   close(): void;
 }
 
+/**
+ * A run's validation batches: the first `validBatches` batches of the validation dataset, sampled
+ * with seed + 1 (the same for every run of these settings, whatever the model).
+ */
+export function validationBatches(valid: IndexedDataset, settings: Pick<RunSettings, 'seqLength' | 'batchSize' | 'seed' | 'validBatches'>): TokenBatch[] {
+  const vs = new GptSampler(valid, { seqLength: settings.seqLength, batchSize: settings.batchSize, seed: settings.seed + 1 });
+  return Array.from({ length: Math.min(settings.validBatches, vs.numBatches) }, (_, b) => vs.batch(b));
+}
+
 /** The training sampler (resumed from the state's cursor) and the validation batches. */
 export function openRunData(settings: RunSettings, state: TrainerState | null): RunData {
   const train = IndexedDataset.open(settings.trainData);
@@ -102,11 +111,7 @@ export function openRunData(settings: RunSettings, state: TrainerState | null): 
   const sampler = state
     ? GptSampler.resume(train, state.samplerCursor as SamplerCursor)
     : new GptSampler(train, { seqLength: settings.seqLength, batchSize: settings.batchSize, seed: settings.seed, numSamples });
-  const validBatches: TokenBatch[] = [];
-  if (valid) {
-    const vs = new GptSampler(valid, { seqLength: settings.seqLength, batchSize: settings.batchSize, seed: settings.seed + 1 });
-    for (let b = 0; b < Math.min(settings.validBatches, vs.numBatches); b++) validBatches.push(vs.batch(b));
-  }
+  const validBatches = valid ? validationBatches(valid, settings) : [];
   return {
     sampler,
     validation: valid !== null,

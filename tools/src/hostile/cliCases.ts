@@ -49,7 +49,7 @@ export function cliCases(ckpt: string, dir: string): CliCase[] {
   for (const [opt, v] of [['--vocab', '10'], ['--vocab', 'x'], ['--vocab', ''], ['--valid', 'x'], ['--seed', 'y'], ['--field', '']] as const) {
     cases.push(t(['prepare', '--out', join(dir, `prep-${opt}-${v}`), opt, v], 2, new RegExp(opt.slice(2))));
   }
-  for (const a of ['--stpes=10', '--model.width=3', '--steps=many', '--threads', '--schedule=7', '--model=7']) cases.push(t(['train', '--data', dir, '--out', join(dir, 'r'), a], 2, /unknown|should be|threads|model/));
+  for (const a of ['--stpes=10', '--model.width=3', '--steps=many', '--threads', '--schedule=7', '--model=7', '--growAt=[5,"x"]', '--newTokenLrScale=fast']) cases.push(t(['train', '--data', dir, '--out', join(dir, 'r'), a], 2, /unknown|should be|threads|model/));
   for (const v of ['0', '-1', 'x', '1.5']) cases.push(t(['train', '--data', dir, '--out', join(dir, 'r'), '--threads', v], 2, /--threads/));
   cases.push(
     t(['demo', '--out', join(dir, 'demo'), '--threads', '0'], 2, /--threads "0"/),
