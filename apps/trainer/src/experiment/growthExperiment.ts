@@ -41,7 +41,8 @@ export interface ExperimentResults {
   options: (RunResult & { option: string })[];
   /** The largest logit change of an exact growth of the trained small model. */
   exactGrowth: { maxAbsLogitDiff: number; paramsBefore: number; paramsAfter: number };
-  pruning: { full: { params: number; loss: number; flops: number }; models: (PrunedModel & { fineTuned: RunResult; scratch: RunResult })[] };
+  /** Each pruned model with its fine-tunes (one per FINE_TUNE_LR_SHARES) and the same size from scratch. */
+  pruning: { full: { params: number; loss: number; flops: number }; models: (PrunedModel & { fineTuned: RunResult[]; scratch: RunResult })[] };
   topK: TopKRow[];
   normalisations: Record<string, number>;
   seconds: number;
@@ -108,17 +109,22 @@ export async function runGrowthExperiment(plan: ExperimentPlan, work: string, pa
   // scratch given only the grown run's compute: the final size, fewer steps, a schedule of its own
   const grownFlops = bestOf(sweep.grown).curve.at(-1)!.flops;
   const equalSteps = Math.floor(grownFlops / (tokensPerStep * flopsPerToken(paramsOf(plan.finalTokens), family, plan.seqLength)));
-  const equalJobs = plan.seeds.map((seed) => ({ name: `scratch-equal-s${seed}`, config: runConfig(plan, seed, best.scratch, final, { steps: equalSteps, validEvery: Math.max(1, Math.floor(equalSteps / 30)) }) }));
-  const second = await runJobs([...pruned.jobs.filter((j) => j.name.startsWith('small-scratch')), ...seedJobs, ...equalJobs, ...optionJobs, ...pruned.jobs.filter((j) => j.name.startsWith('finetune'))], work, data, parallel, log, reuse);
+  // (a shorter schedule has a best learning rate of its own: the sweep's rates on seed 1, the best on the others)
+  const equalJob = (seed: number, lr: number) => ({ name: `scratch-equal-lr${lr}-s${seed}`, config: runConfig(plan, seed, lr, final, { steps: equalSteps, validEvery: Math.max(1, Math.floor(equalSteps / 30)) }) });
+  const equalSweep = plan.maxLrs.map((lr) => equalJob(1, lr));
+  const second = await runJobs([...pruned.jobs.filter((j) => j.name.startsWith('small-scratch')), ...seedJobs, ...equalSweep, ...optionJobs, ...pruned.jobs.filter((j) => j.name.startsWith('finetune'))], work, data, parallel, log, reuse);
+  const equalBest = bestOf(equalSweep.map((j) => result(second.get(j.name)!, j.config, plan.finalTokens)));
+  const equalJobs = plan.seeds.map((seed) => (seed === 1 ? equalSweep.find((j) => j.config.maxLr === equalBest.maxLr)! : equalJob(seed, equalBest.maxLr)));
+  for (const [name, job] of await runJobs(equalJobs.filter((j) => !second.has(j.name)), work, data, parallel, log, reuse)) second.set(name, job);
   const withSeeds = (kind: 'scratch' | 'grown' | 'small', first: RunResult) => ({ ...first, seeds: [first, ...seedJobs.filter((j) => j.kind === kind).map((j) => result(second.get(j.name)!, j.config, j.tokens))] });
   const options = optionJobs.map((j) => ({ ...result(second.get(j.name)!, j.config, plan.smallTokens), option: j.option }));
 
   // 3. pruning: each pruned model fine-tuned, against the same size from scratch at the same total compute
   const fullLoss = scratch1.curve.at(-1)!.loss;
   const models = pruned.pruned.map((p) => {
-    const ft = pruned.jobs.find((j) => j.name === `finetune-${p.keep}`)!;
+    const fts = pruned.jobs.filter((j) => j.name.startsWith(`finetune-${p.keep}-`));
     const sc = pruned.jobs.find((j) => j.name === `small-scratch-${p.keep}`)!;
-    return { ...p, fineTuned: result(second.get(ft.name)!, ft.config, p.tokens, scratch1.curve.at(-1)!.flops), scratch: result(second.get(sc.name)!, sc.config, p.tokens) };
+    return { ...p, fineTuned: fts.map((ft) => result(second.get(ft.name)!, ft.config, p.tokens, scratch1.curve.at(-1)!.flops)), scratch: result(second.get(sc.name)!, sc.config, p.tokens) };
   });
 
   // 4. exact growth of a trained model, and selective activation on the scratch model

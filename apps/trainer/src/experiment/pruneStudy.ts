@@ -9,6 +9,9 @@ import { familyConfig, modelOf, runConfig } from './plan.js';
 import { countParams, flopsPerToken, readConfig } from './curves.js';
 import type { TrainJob } from './jobs.js';
 
+/** The fine-tunes' peak learning rates, as shares of the pruned run's. */
+export const FINE_TUNE_LR_SHARES = [1 / 3, 1];
+
 export interface PrunedModel {
   keep: number;
   tokens: number;
@@ -39,10 +42,11 @@ export async function pruneAll(plan: ExperimentPlan, checkpoint: string, sourceF
     const scratchParams = countParams(familyConfig(plan, tokens, config.vocabSize));
     const scratchSteps = Math.floor((sourceFlops + fineTuneSteps * perStep) / (tokensPerStep * flopsPerToken(scratchParams, config, plan.seqLength)));
     pruned.push({ keep, tokens, dir, params: p.paramsAfter, loss: p.lossAfter, fineTuneSteps, fineTuneFlops: fineTuneSteps * perStep, scratchSteps });
-    // the fine-tune: a short run from the pruned checkpoint (fresh AdamW moments), a tenth of the
-    // warmup, decaying from a third of the run's peak learning rate
-    const fineLr = maxLr / 3;
-    jobs.push({ name: `finetune-${keep}`, config: runConfig(plan, 1, fineLr, scratchModel, { steps: fineTuneSteps, initFrom: dir, warmupSteps: Math.max(1, Math.floor(fineTuneSteps / 10)), validEvery: Math.max(1, Math.floor(fineTuneSteps / 4)) }) });
+    // the fine-tunes: short runs from the pruned checkpoint (fresh AdamW moments, a warmup of a tenth),
+    // decaying from each of FINE_TUNE_LR_SHARES of the run's peak learning rate
+    for (const share of FINE_TUNE_LR_SHARES) {
+      jobs.push({ name: `finetune-${keep}-lr${share.toFixed(2)}`, config: runConfig(plan, 1, maxLr * share, scratchModel, { steps: fineTuneSteps, initFrom: dir, warmupSteps: Math.max(1, Math.floor(fineTuneSteps / 10)), validEvery: Math.max(1, Math.floor(fineTuneSteps / 4)) }) });
+    }
     jobs.push({ name: `small-scratch-${keep}`, config: runConfig(plan, 1, maxLr, scratchModel, { steps: scratchSteps, validEvery: Math.max(1, Math.floor(scratchSteps / 30)) }) });
   }
   return { pruned, jobs };
