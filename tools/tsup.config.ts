@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/bench.ts', 'src/benchTokenizer.ts', 'src/benchData.ts', 'src/benchTrainer.ts', 'src/benchEval.ts', 'src/benchEvalGlue.ts', 'src/benchCompare.ts', 'src/benchWebgpu.ts', 'src/benchGpu.ts', 'src/packCheck.ts'],
+  entry: ['src/bench.ts', 'src/benchTokenizer.ts', 'src/benchData.ts', 'src/benchTrainer.ts', 'src/benchEval.ts', 'src/benchEvalGlue.ts', 'src/benchCompare.ts', 'src/benchWebgpu.ts', 'src/benchGpu.ts', 'src/benchMatMul.ts', 'src/packCheck.ts'],
   format: ['esm'],
   sourcemap: true,
   clean: true,

@@ -18,7 +18,7 @@ export async function wasmModuleSource(name, wat) {
   if (!wat.includes(PLAIN_MEMORY)) throw new Error(`${name}.wat must import its memory as ${PLAIN_MEMORY}`);
   const wabt = await initWabt();
   const assemble = (text) => {
-    const module = wabt.parseWat(`${name}.wat`, text, { simd: true, threads: true });
+    const module = wabt.parseWat(`${name}.wat`, text, { simd: true, threads: true, relaxed_simd: true });
     try {
       return Buffer.from(module.toBinary({}).buffer).toString('base64');
     } finally {

@@ -54,7 +54,7 @@ describe('tokenformer train', () => {
     const runDir = join(dir, 'run');
     const first = run(['train', '--data', join(dir, 'prepared'), '--out', runDir, ...tiny, ...settings]);
     expect(first.status, first.stderr).toBe(0);
-    expect(first.stderr).toMatch(/backend: wasm; [\d,]+ parameters; a new run/);
+    expect(first.stderr).toMatch(/backend: wasm \(our matMul, (relaxed|plain) SIMD\); [\d,]+ parameters; a new run/);
     const summary = JSON.parse(first.stdout);
     expect(summary).toMatchObject({ steps: 6, backend: 'wasm', resumedFrom: null });
     expect(summary.lastValidationLoss).toBeLessThan(summary.firstValidationLoss);

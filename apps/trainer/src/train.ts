@@ -6,6 +6,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { grow } from '@tokenformer/growth';
 import { configFromJson, createConfig, preset, type PresetName, type TokenFormerConfig } from '@tokenformer/model';
 import { Tokenizer } from '@tokenformer/tokenizer';
+import { describeWasmMatMul } from '@tokenformer/kernels/wasm';
 import { completeRunSettings, resolveCheckpoint, runTraining } from '@tokenformer/trainer/node';
 import { readPrepared } from './prepare.js';
 import { type ReportSummary, writeReport } from './report.js';
@@ -98,7 +99,7 @@ export async function trainCommand(o: TrainCommandOptions): Promise<TrainSummary
           resumedFrom = i.resumedFrom;
           params = i.params;
           startStep = i.step;
-          out.write(`backend: ${i.backend}; ${i.params.toLocaleString('en')} parameters; ${i.resumedFrom ? `resuming from ${i.resumedFrom} (step ${i.step})` : initFrom ? `a new run from ${initFrom}` : 'a new run'} in ${o.out}\n`);
+          out.write(`backend: ${i.backend}${i.backend === 'wasm' ? ` (${describeWasmMatMul()})` : ''}; ${i.params.toLocaleString('en')} parameters; ${i.resumedFrom ? `resuming from ${i.resumedFrom} (step ${i.step})` : initFrom ? `a new run from ${initFrom}` : 'a new run'} in ${o.out}\n`);
         },
         onStep: (e) => {
           const done = e.step - startStep;

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmKernels } from '@tokenformer/kernels/wasm';
+import { enableRelaxedSimd } from './relaxedSimd.js';
 import { registerWebGpuKernels, registerWebGpuLimits } from '@tokenformer/kernels/webgpu';
 import { nodeGpu } from './dawn.js';
 import { enableWasmThreads, wasmThreadsStarted } from './wasmThreads.js';
@@ -95,6 +96,7 @@ export async function startBackend(choice: BackendChoice, options: BackendOption
   if (threads > 1 && choice !== 'wasm') throw new BackendError(`--threads ${threads} is for the wasm backend, not ${choice}`);
   if (choice === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
+    enableRelaxedSimd(); // before our kernels' modules are compiled
     registerWasmKernels();
     if (threads > 1) enableWasmThreads(threads);
   }

@@ -3,4 +3,5 @@ export { activateBackend, startBackend, BackendChoiceError, BackendError, BACKEN
 export { enableWasmThreads, wasmThreadsStarted, wasmThreadsUnsupported } from './wasmThreads.js';
 export { nodeGpu, type Gpu } from './dawn.js';
 export { writeFileAtomically } from './atomicFile.js';
+export { enableRelaxedSimd } from './relaxedSimd.js';
 export { checkOutputPath, OutputPathError } from './outputs.js';

@@ -6,16 +6,18 @@
 // which names nothing. Fitted on measured peaks (tf.profile's peakBytes over a whole step, 14
 // configs varying d, L, the token counts, heads, T, V and the batch; each within -5%/+3%):
 //   bytes ≈ 26·P + 4·N·(Σ_layers (104·d + 6·Σn + 7·H·T) + 9.5·V)
-// P parameters (weights, gradients, clipped gradients, AdamW's moments, transposes: 26 bytes each),
+// P parameters (weights, gradients, clipped gradients, AdamW's moments, transposes: 26 bytes each;
+// 22 where a MATMUL kernel takes the products, whose transposed copies are no tensors: the bench
+// config's measured peak fell by that much when the wasm one came),
 // N tokens in the micro-batch, Σn a layer's query + key + value + proj + ffn token counts (README,
 // benchmarks: where the bench config's heap ends).
 import * as tf from '@tensorflow/tfjs-core';
-import { activeBackendTraits } from '@tokenformer/kernels';
+import { activeBackendTraits, hasKernel, MATMUL } from '@tokenformer/kernels';
 import { countParams, type TokenFormerConfig } from '@tokenformer/model';
 import { TrainerConfigError } from './errors.js';
 
 export interface TrainingMemory {
-  /** Parameter-sized tensors at the peak (weights, gradients, clipped gradients, moments): 26 bytes a parameter. */
+  /** Parameter-sized tensors at the peak (weights, gradients, clipped gradients, moments): 26 bytes a parameter (22 with a MATMUL kernel). */
   fixedBytes: number;
   /** Activations of one micro-batch at the step's peak. */
   activationBytes: number;
@@ -31,7 +33,7 @@ export function trainingMemory(config: TokenFormerConfig, rows: number, seq: num
     const tokens = s.query.paramTokenNum + s.key.paramTokenNum + s.value.paramTokenNum + s.proj.paramTokenNum + s.ffn.paramTokenNum;
     floatsPerToken += 104 * d + 6 * tokens + 7 * H * seq;
   }
-  const fixedBytes = 26 * countParams(config);
+  const fixedBytes = (hasKernel(MATMUL) ? 22 : 26) * countParams(config);
   const activationBytes = 4 * floatsPerToken * rows * seq;
   return { fixedBytes, activationBytes, totalBytes: fixedBytes + activationBytes };
 }

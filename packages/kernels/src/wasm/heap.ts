@@ -62,6 +62,12 @@ export function kernelModule<T>(source: KernelModuleSource, backend: WasmBackend
   return exports as T;
 }
 
+/** True when the backend's heap is shared (tfjs-wasm's threaded build, XNNPACK on several threads). */
+export function heapIsShared(backend: WasmBackendLike): boolean {
+  const memory = heapOf(backend);
+  return memory !== undefined && typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+}
+
 /** Byte offset of a tensor's data in the heap. */
 export function offsetOf(backend: WasmBackendLike, info: TensorInfo): number {
   return backend.getMemoryOffset(info.dataId);

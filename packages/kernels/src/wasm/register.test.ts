@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { activeBackendTraits, hasKernel } from '../backendTraits.js';
-import { GATHER_ROWS, KERNEL_NAMES, L2_NORM_GELU, L2_NORM_GELU_GRAD, LAYER_NORM, LAYER_NORM_GRAD, ROTARY, SPLIT_V, TRANSPOSE_2D } from '../kernelNames.js';
+import { GATHER_ROWS, KERNEL_NAMES, L2_NORM_GELU, L2_NORM_GELU_GRAD, LAYER_NORM, LAYER_NORM_GRAD, MATMUL, ROTARY, SPLIT_V, TRANSPOSE_2D } from '../kernelNames.js';
 import { registerWasmKernels, WASM_HEAP_BYTES, WASM_WEIGHT_BYTES } from './register.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -15,7 +15,7 @@ describe('registerWasmKernels', () => {
     const tfjsWasmKernels = new Set(tf.getKernelsForBackend('wasm').map((k) => k.kernelName));
     for (const name of KERNEL_NAMES) expect(tfjsWasmKernels.has(name), name).toBe(false);
     const names = registerWasmKernels();
-    const wasmNames = [L2_NORM_GELU, L2_NORM_GELU_GRAD, TRANSPOSE_2D, LAYER_NORM, LAYER_NORM_GRAD, ROTARY, SPLIT_V, GATHER_ROWS];
+    const wasmNames = [L2_NORM_GELU, L2_NORM_GELU_GRAD, TRANSPOSE_2D, LAYER_NORM, LAYER_NORM_GRAD, ROTARY, SPLIT_V, GATHER_ROWS, MATMUL];
     expect([...names].sort()).toEqual([...wasmNames].sort()); // Node has WebAssembly SIMD
     expect(registerWasmKernels()).toEqual(names);
     for (const name of wasmNames) {
@@ -39,7 +39,14 @@ describe('registerWasmKernels', () => {
 });
 
 describe('the committed wasm modules', () => {
-  for (const name of ['l2NormGelu', 'layerNorm', 'transpose2d']) {
+  for (const [name, build] of [['matMul', 'plain'], ['matMulRelaxed', 'relaxed']] as const) {
+    it(`${name}.wat is what tools/scripts/gen-matmul-wat.mjs writes (${build} SIMD)`, async () => {
+      const script = join(here, '..', '..', '..', '..', 'tools', 'scripts', 'gen-matmul-wat.mjs');
+      const { matMulWat } = (await import(script)) as { matMulWat: (kind: string) => string };
+      expect(matMulWat(build)).toBe(readFileSync(join(here, `${name}.wat`), 'utf8'));
+    });
+  }
+  for (const name of ['l2NormGelu', 'layerNorm', 'transpose2d', 'matMul', 'matMulRelaxed']) {
     it(`${name}Wasm.ts is what tools/scripts/build-wasm.mjs assembles from ${name}.wat`, async () => {
       const script = join(here, '..', '..', '..', '..', 'tools', 'scripts', 'build-wasm.mjs');
       const { wasmModuleSource } = (await import(script)) as { wasmModuleSource: (name: string, wat: string) => Promise<string> };

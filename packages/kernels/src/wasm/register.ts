@@ -9,6 +9,7 @@ import { gatherRowsConfig } from './gatherRows.js';
 import { moduleSupported, type KernelModuleSource } from './heap.js';
 import { L2_NORM_GELU_MODULE, l2NormGeluConfig, l2NormGeluGradConfig } from './l2NormGelu.js';
 import { LAYER_NORM_MODULE, layerNormConfig, layerNormGradConfig } from './layerNorm.js';
+import { MATMUL_MODULES, matMulConfig } from './matMul.js';
 import { rotaryConfig } from './rotary.js';
 import { splitVConfig } from './splitV.js';
 import { TRANSPOSE_2D_MODULE, transpose2dConfig } from './transpose2d.js';
@@ -32,6 +33,7 @@ const KERNELS: [KernelConfig, KernelModuleSource | null][] = [
   [rotaryConfig, null],
   [splitVConfig, null],
   [gatherRowsConfig, null],
+  [matMulConfig, MATMUL_MODULES.plain],
 ];
 
 /**
