@@ -3,16 +3,16 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createConfig, TokenFormer } from '@tokenformer/model';
+import { countParams, createConfig, TokenFormer } from '@tokenformer/model';
 import { useBackend } from '@tokenformer/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { computeToReach, countParams, flopsPerToken, lossAtCompute, runCurve, spread } from './curves.js';
+import { computeToReach, flopsPerToken, lossAtCompute, runCurve, spread } from './curves.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'curves-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the experiment\'s compute and curves', () => {
-  it('counts every tensor of a config once, as the model does (the tied embedding too)', async () => {
+  it('counts parameters from a config (model\'s countParams, which the compute uses) as the model does', async () => {
     await useBackend('cpu');
     const config = createConfig({ vocabSize: 128, hiddenSize: 16, numLayers: 1, numAttentionHeads: 2, qkvSlotNum: 3, projSlotNum: 5, ffnSlotNum: 7, maxSeqLen: 16 });
     const model = new TokenFormer(config, { seed: 1 });

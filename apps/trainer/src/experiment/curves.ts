@@ -4,7 +4,7 @@
 // changes N at each growth), summed over the steps trained.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configFromJson, tensorShapes, type TokenFormerConfig } from '@tokenformer/model';
+import { configFromJson, type TokenFormerConfig } from '@tokenformer/model';
 import { readMetrics } from '../report.js';
 
 export interface CurvePoint {
@@ -13,13 +13,6 @@ export interface CurvePoint {
   flops: number;
   /** Validation loss, nats per token. */
   loss: number;
-}
-
-/** Parameters of a model config (every tensor of the checkpoint, the tied embedding once). */
-export function countParams(config: TokenFormerConfig): number {
-  let n = 0;
-  for (const shape of tensorShapes(config).values()) n += shape.reduce((a, b) => a * b, 1);
-  return n;
 }
 
 /** The config of a run's first checkpoint (`initFrom`'s, or the model it started from). */

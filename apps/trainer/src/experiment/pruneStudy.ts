@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { pruneCommand } from '../prune.js';
 import type { ExperimentPlan } from './plan.js';
 import { familyConfig, modelOf, runConfig } from './plan.js';
-import { countParams, flopsPerToken, readConfig } from './curves.js';
+import { countParams } from '@tokenformer/model';
+import { flopsPerToken, readConfig } from './curves.js';
 import type { TrainJob } from './jobs.js';
 
 /** The fine-tunes' peak learning rates, as shares of the pruned run's. */

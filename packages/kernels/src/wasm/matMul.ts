@@ -61,9 +61,9 @@ export function ownMatMulTakes(M: number, K: number, N: number, threaded: boolea
 export function describeWasmMatMul(): string {
   const which = matMulBuild();
   if (which === null) return "XNNPACK's matMul (no WebAssembly SIMD for ours)";
-  if (policy === 'never') return "XNNPACK's matMul";
-  if (heapIsShared(tf.backend() as unknown as WasmBackendLike) && policy === 'auto') return "XNNPACK's matMul on the threads (ours: one thread)";
-  return `our matMul, ${which} SIMD`;
+  const threaded = heapIsShared(tf.backend() as unknown as WasmBackendLike);
+  if (ownMatMulTakes(2048, 256, 1024, threaded)) return `our matMul, ${which} SIMD`; // a big product, as training makes
+  return threaded && policy === 'auto' ? "XNNPACK's matMul on the threads (ours: one thread)" : "XNNPACK's matMul";
 }
 
 /** Below this many rows, XNNPACK's transposeB flag beats a transposed copy (pattention's SMALL_M_ROWS). */
